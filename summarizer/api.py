@@ -1,0 +1,118 @@
+"""The public Python API: load an article, analyse it with given backends, classify texts.
+
+    from summarizer import Analyzer, AnalysisOptions, load_article
+    analyzer = Analyzer()                       # embedded models, loaded on first use
+    briefing = analyzer.analyse(load_article("story.txt"), AnalysisOptions(length=3))
+    analyzer.classify(["Shares fell 3%"], ["business", "sport"])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from summarizer.backends import Backends, Progress
+from summarizer.cache import BriefingCache
+from summarizer.config import ModelConfig
+from summarizer.errors import UsageError
+from summarizer.types import Article, Briefing, Classification
+
+SECTIONS = ("summary", "topics", "actors", "quotes")
+ALL_SECTIONS = frozenset(SECTIONS)
+MAX_LENGTH = 20
+MAX_LABELS = 25
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """What to analyse. `labels` None means the default news taxonomy."""
+
+    sections: frozenset[str] = field(default=ALL_SECTIONS)
+    length: int = 5
+    labels: tuple[str, ...] | None = None
+    topic_bullets: int = 3
+
+    def __post_init__(self) -> None:
+        unknown = self.sections - ALL_SECTIONS
+        if unknown:
+            raise UsageError(f"Unknown section(s): {', '.join(sorted(unknown))}.")
+        if not 1 <= self.length <= MAX_LENGTH:
+            raise UsageError(f"Length must be between 1 and {MAX_LENGTH}.")
+        if self.labels is not None:
+            object.__setattr__(self, "labels", parse_labels(self.labels))
+
+    def cache_key(self) -> str:
+        labels = "|".join(self.labels) if self.labels is not None else "<taxonomy>"
+        return f"sections={','.join(sorted(self.sections))};length={self.length};" \
+               f"labels={labels};topic_bullets={self.topic_bullets}"
+
+
+def parse_labels(labels: str | Sequence[str]) -> tuple[str, ...]:
+    """Split "a, b, c" (or take a list), trim, drop duplicates; 2 to 25 labels.
+
+    Raises:
+        UsageError: fewer than 2 labels, more than 25, or a label over 100 characters.
+    """
+    items = labels.split(",") if isinstance(labels, str) else list(labels)
+    seen: dict[str, str] = {}
+    for item in items:
+        label = " ".join(item.split())
+        if label and label.lower() not in seen:
+            seen[label.lower()] = label
+    result = tuple(seen.values())
+    if len(result) < 2:
+        raise UsageError("Give at least two labels, separated by commas.")
+    if len(result) > MAX_LABELS:
+        raise UsageError(f"At most {MAX_LABELS} labels can be given.")
+    if any(len(label) > 100 for label in result):
+        raise UsageError("A label can be at most 100 characters.")
+    return result
+
+
+class Analyzer:
+    """Runs the analyses over one set of backends, with an optional on-disk cache."""
+
+    def __init__(
+        self,
+        backends: Backends | None = None,
+        cache: BriefingCache | None = None,
+    ) -> None:
+        self.backends = backends or Backends()
+        self.cache = cache
+
+    @classmethod
+    def from_config(
+        cls,
+        config: ModelConfig,
+        *,
+        cache: BriefingCache | None = None,
+        progress: Progress | None = None,
+    ) -> Analyzer:
+        return cls(Backends(config, progress), cache)
+
+    def analyse(self, article: Article, options: AnalysisOptions | None = None) -> Briefing:
+        """The briefing of `article`, from the cache when the same text, models and options
+        were analysed before."""
+        options = options or AnalysisOptions()
+        models = self.backends.model_info()
+        key = None
+        if self.cache is not None:
+            key = self.cache.key(article, models, options.cache_key())
+            cached = self.cache.get(key, article)
+            if cached is not None:
+                return cached
+        briefing = self._run(article, options)
+        if self.cache is not None and key is not None:
+            self.cache.put(key, briefing)
+        return briefing
+
+    def _run(self, article: Article, options: AnalysisOptions) -> Briefing:
+        from summarizer.analysis import run_analyses
+
+        return run_analyses(article, options, self.backends)
+
+    def classify(self, texts: Sequence[str], labels: Sequence[str]) -> list[Classification]:
+        """The best label and every label's score for each text, in input order."""
+        from summarizer.topics import classify_texts
+
+        return classify_texts(texts, parse_labels(labels), self.backends.classifier)

@@ -1,0 +1,311 @@
+"""Turning what the user hands us (a file, stdin, a URL, raw text or bytes) into an Article.
+
+Every refusal is an `InputError` whose message names the problem and, where there is one,
+the limit. Nothing here loads a model.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import BinaryIO
+
+from summarizer.errors import InputError
+from summarizer.text import build_paragraphs
+from summarizer.types import Article
+
+SAMPLE_SOURCE = "sample:putin-china-2024"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the loader accepts. The defaults fit a long feature article with room to spare."""
+
+    max_chars: int = 200_000
+    max_bytes: int = 2_000_000
+    max_word_chars: int = 500
+    min_words: int = 5
+
+
+DEFAULT_LIMITS = Limits()
+
+# A leading metadata header, e.g. " date 2024-05-21 Russian President..." (run together with
+# the first sentence) or "Date: 21 May 2024\n". Only dates are recognised: other leading words
+# are the article's own.
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DATE_VALUE = (
+    r"(?P<iso>\d{4}-\d{2}-\d{2})"
+    rf"|(?P<dmy>\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}})"
+    rf"|(?P<mdy>(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}})"
+)
+_DATE_HEADER = re.compile(
+    rf"^\s*(?:date|published|posted|updated)\s*[:=\-]?\s*(?:{_DATE_VALUE})(?:T[\d:.+\-Z]+)?\s*",
+    re.IGNORECASE,
+)
+_TITLE_HEADER = re.compile(r"^\s*(?:title\s*[:=]\s*|#\s+)(?P<title>[^\n]{1,300})\n", re.IGNORECASE)
+_MONTH_NUMBERS = {
+    name: number
+    for number, names in enumerate(
+        [("jan",), ("feb",), ("mar",), ("apr",), ("may",), ("jun",), ("jul",), ("aug",),
+         ("sep",), ("oct",), ("nov",), ("dec",)], start=1)
+    for name in names
+}
+_HTML_HINT = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body|<\?xml)", re.IGNORECASE)
+_TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>")
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    """the a an and or but of to in on at for with by from as is are was were be been has have
+    had it its this that these those he she they we you i his her their our not no said will
+    would can could there which who what when than then also after before about into over""".split()
+)
+
+
+def load_article(
+    source: str | None,
+    *,
+    stdin: BinaryIO | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    allow_private_urls: bool = False,
+) -> Article:
+    """Load an article from a path, `-` (stdin), an http(s) URL, or None (the bundled sample).
+
+    Raises:
+        InputError: the source is missing, unreadable, or not an analysable article.
+    """
+    if source is None:
+        return sample_article()
+    if source == "-":
+        if stdin is None:
+            raise InputError("No standard input to read the article from.")
+        return article_from_bytes(_read_capped(stdin, limits), source="stdin", limits=limits)
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://", source):
+        from summarizer.fetch import fetch_url  # only URL users pay for the HTTP machinery
+
+        page = fetch_url(source, max_bytes=limits.max_bytes, allow_private=allow_private_urls)
+        return article_from_bytes(page.body, source=source, content_type=page.content_type,
+                                  limits=limits)
+    return article_from_file(Path(source), limits=limits)
+
+
+def sample_article() -> Article:
+    """The article the product was built around, shipped inside the package."""
+    data = resources.files("summarizer").joinpath("data/sample_article.txt").read_bytes()
+    return article_from_bytes(data, source=SAMPLE_SOURCE)
+
+
+def article_from_file(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Article:
+    if not path.exists():
+        raise InputError(f"No such file: {path.name}")
+    if path.is_dir():
+        raise InputError(f"{path.name} is a folder, not a text file.")
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise InputError(
+                f"{path.name} is {size:,} bytes; the limit is {limits.max_bytes:,} bytes."
+            )
+        with path.open("rb") as handle:
+            data = _read_capped(handle, limits)
+    except PermissionError as error:
+        raise InputError(f"Cannot read {path.name}: permission denied.") from error
+    except IsADirectoryError as error:
+        raise InputError(f"{path.name} is a folder, not a text file.") from error
+    return article_from_bytes(data, source=str(path), limits=limits)
+
+
+def _read_capped(handle: BinaryIO, limits: Limits) -> bytes:
+    data = handle.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        raise InputError(f"The input is over {limits.max_bytes:,} bytes, the limit.")
+    return data
+
+
+def article_from_bytes(
+    data: bytes,
+    *,
+    source: str,
+    content_type: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Article:
+    """Decode bytes (UTF-8, or UTF-16 with a byte-order mark) and load them as an article."""
+    if not data.strip():
+        raise InputError("The article is empty.")
+    if len(data) > limits.max_bytes:
+        raise InputError(f"The input is {len(data):,} bytes; the limit is {limits.max_bytes:,}.")
+    text = _decode(data)
+    is_html = (content_type or "").startswith(("text/html", "application/xhtml")) or _looks_like_html(
+        text
+    )
+    if is_html:
+        return article_from_html(text, source=source, limits=limits)
+    return article_from_text(text, source=source, limits=limits)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise InputError("The input is not valid UTF-16 text.") from error
+    if _looks_binary(data):
+        raise InputError("The input looks like binary data, not text.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"The input is not valid UTF-8 text (undecodable byte at offset {error.start:,})."
+        ) from error
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
+    return controls > len(head) * 0.05
+
+
+def _looks_like_html(text: str) -> bool:
+    if _HTML_HINT.match(text):
+        return True
+    sample = text[:20_000]
+    return len(_TAG.findall(sample)) >= 5 and "</" in sample
+
+
+def article_from_html(html: str, *, source: str, limits: Limits = DEFAULT_LIMITS) -> Article:
+    """Extract the main text of a web page (boilerplate, scripts and menus dropped)."""
+    import trafilatura  # imported lazily: it is slow to import and only HTML needs it
+
+    extracted = trafilatura.bare_extraction(
+        html, include_comments=False, include_tables=False, with_metadata=True
+    )
+    body = getattr(extracted, "text", None) if extracted is not None else None
+    if not body or not body.strip():
+        raise InputError("No article text was found in the HTML page.")
+    title = getattr(extracted, "title", None)
+    date = getattr(extracted, "date", None)
+    article = article_from_text(body, source=source, limits=limits)
+    return Article(
+        text=article.text,
+        paragraphs=article.paragraphs,
+        source=source,
+        title=article.title or (title.strip() if title else None),
+        date=article.date or (date[:10] if date and re.match(r"\d{4}-\d{2}-\d{2}", date) else None),
+    )
+
+
+def article_from_text(text: str, *, source: str = "text", limits: Limits = DEFAULT_LIMITS) -> Article:
+    """Clean, check and split a text into an Article.
+
+    Raises:
+        InputError: empty, too long, not prose, or not English.
+    """
+    if len(text) > limits.max_chars:
+        raise InputError(
+            f"The article is {len(text):,} characters long; the limit is {limits.max_chars:,}."
+        )
+    text = _clean(text)
+    if not text.strip():
+        raise InputError("The article is empty.")
+    date, text = _strip_date_header(text)
+    title, text = _split_title(text)
+    body = _normalise_paragraphs(text)
+    _check_prose(body, limits)
+    paragraphs = build_paragraphs(body)
+    return Article(text=body, paragraphs=paragraphs, source=source, title=title, date=date)
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    # Control characters (NUL, escape sequences...) carry no meaning in an article; drop them
+    # rather than refuse the whole text. Tabs and newlines are kept as layout.
+    return "".join(
+        ch for ch in text
+        if ch in "\n\t" or not unicodedata.category(ch).startswith("C") or ch == "\u00ad"
+    ).replace("\u00ad", "")
+
+
+def _strip_date_header(text: str) -> tuple[str | None, str]:
+    match = _DATE_HEADER.match(text)
+    if not match:
+        return None, text
+    return _iso_date(match), text[match.end():]
+
+
+def _iso_date(match: re.Match[str]) -> str | None:
+    if match.group("iso"):
+        return match.group("iso")
+    raw = (match.group("dmy") or match.group("mdy") or "").replace(",", " ").replace(".", " ")
+    parts = raw.split()
+    day = next((p for p in parts if p.isdigit() and len(p) <= 2), None)
+    year = next((p for p in parts if p.isdigit() and len(p) == 4), None)
+    month = next((_MONTH_NUMBERS.get(p[:3].lower()) for p in parts if p[:3].lower() in _MONTH_NUMBERS), None)
+    if not (day and year and month):
+        return None
+    return f"{year}-{month:02d}-{int(day):02d}"
+
+
+def _split_title(text: str) -> tuple[str | None, str]:
+    """A title is an explicit `title:`/`#` line, or a short first line standing alone above
+    the body with no sentence-ending punctuation (the usual headline layout)."""
+    explicit = _TITLE_HEADER.match(text)
+    if explicit:
+        return explicit.group("title").strip(), text[explicit.end():]
+    stripped = text.lstrip()
+    first_break = re.search(r"\n[ \t]*\n", stripped)
+    if not first_break:
+        return None, text
+    first = stripped[: first_break.start()].strip()
+    rest = stripped[first_break.end():]
+    looks_like_headline = (
+        "\n" not in first
+        and 1 <= len(first.split()) <= 20
+        and not first.endswith((".", "!", "?", ":", ";", ",", '"', "”"))
+        and len(rest.split()) >= 3 * len(first.split())
+    )
+    if looks_like_headline:
+        return first, rest
+    return None, text
+
+
+def _normalise_paragraphs(text: str) -> str:
+    """Paragraphs are blank-line separated; line breaks inside one are wrapping, so they become
+    spaces. A text with no blank lines but several long lines uses one line per paragraph."""
+    blocks = re.split(r"\n[ \t]*\n", text.strip())
+    if len(blocks) == 1:
+        lines = [line for line in blocks[0].split("\n") if line.strip()]
+        if len(lines) >= 3 and sum(len(line.split()) >= 12 for line in lines) >= len(lines) / 2:
+            blocks = lines
+    return "\n\n".join(
+        re.sub(r"\s+", " ", block).strip() for block in blocks if block.strip()
+    )
+
+
+def _check_prose(body: str, limits: Limits) -> None:
+    words = body.split()
+    longest = max((len(word) for word in words), default=0)
+    if longest > limits.max_word_chars:
+        raise InputError(
+            f"The text contains a {longest:,}-character run with no spaces; it does not look "
+            "like an article."
+        )
+    lettered = [word for word in words if any(ch.isalpha() for ch in word)]
+    if len(lettered) < limits.min_words:
+        raise InputError(
+            f"The text is too short to analyse: {len(lettered)} words, at least "
+            f"{limits.min_words} needed."
+        )
+    letters = [ch for ch in body if ch.isalpha()]
+    latin = sum(1 for ch in letters if ch.isascii() or "LATIN" in unicodedata.name(ch, ""))
+    english = sum(1 for word in lettered if word.strip(".,;:!?\"'()“”‘’").lower()
+                  in _ENGLISH_FUNCTION_WORDS)
+    # English prose is 30-50% function words; other languages share almost none of these.
+    if latin < 0.6 * len(letters) or (len(lettered) >= 20 and english < 0.08 * len(lettered)):
+        raise InputError(
+            "The text does not look like English; the models here only read English articles."
+        )

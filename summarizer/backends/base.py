@@ -1,0 +1,57 @@
+"""The small interfaces every model backend satisfies.
+
+The analyses (summary, topics, actors, quotes) take these as arguments and never load a model
+themselves: the embedded and the hub implementations are interchangeable, and tests can pass
+fakes. Nothing outside a backend sees a tensor: inputs are strings and our own types, outputs
+are numpy arrays, strings and our own types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from summarizer.types import Article, Bullet, Entity, Paragraph
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Sentence embeddings: one L2-normalised float32 row per text."""
+
+    name: str
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]: ...
+
+
+@runtime_checkable
+class TextSummarizer(Protocol):
+    """Summarises paragraphs into at most `max_bullets` bullets, each with its paragraphs."""
+
+    name: str
+
+    def summarize(self, paragraphs: Sequence[Paragraph], max_bullets: int) -> list[Bullet]: ...
+
+
+@runtime_checkable
+class ZeroShotClassifier(Protocol):
+    """Scores texts against free-text labels.
+
+    Returns an array of shape (len(texts), len(labels)) with values in [0, 1]; each label is
+    scored on its own (multi-label), so a row need not sum to 1.
+    """
+
+    name: str
+
+    def score(self, texts: Sequence[str], labels: Sequence[str]) -> NDArray[np.float32]: ...
+
+
+@runtime_checkable
+class EntityRecognizer(Protocol):
+    """Finds people, organisations, places and groups; offsets are into `article.text`."""
+
+    name: str
+
+    def recognize(self, article: Article) -> list[Entity]: ...

