@@ -56,6 +56,7 @@ _MONTH_NUMBERS = {
          ("sep",), ("oct",), ("nov",), ("dec",)], start=1)
     for name in names
 }
+_NOT_ENGLISH = "The text does not look like English; the models here only read English articles."
 _HTML_HINT = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body|<\?xml)", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>")
 _ENGLISH_FUNCTION_WORDS = frozenset(
@@ -294,18 +295,18 @@ def _check_prose(body: str, limits: Limits) -> None:
             f"The text contains a {longest:,}-character run with no spaces; it does not look "
             "like an article."
         )
+    letters = [ch for ch in body if ch.isalpha()]
+    latin = sum(1 for ch in letters if ch.isascii() or "LATIN" in unicodedata.name(ch, ""))
+    if len(letters) >= 10 and latin < 0.6 * len(letters):
+        raise InputError(_NOT_ENGLISH)
     lettered = [word for word in words if any(ch.isalpha() for ch in word)]
     if len(lettered) < limits.min_words:
         raise InputError(
-            f"The text is too short to analyse: {len(lettered)} words, at least "
-            f"{limits.min_words} needed."
+            f"The text is too short to analyse: {len(lettered)} word"
+            f"{'' if len(lettered) == 1 else 's'}, at least {limits.min_words} needed."
         )
-    letters = [ch for ch in body if ch.isalpha()]
-    latin = sum(1 for ch in letters if ch.isascii() or "LATIN" in unicodedata.name(ch, ""))
     english = sum(1 for word in lettered if word.strip(".,;:!?\"'()“”‘’").lower()
                   in _ENGLISH_FUNCTION_WORDS)
     # English prose is 30-50% function words; other languages share almost none of these.
-    if latin < 0.6 * len(letters) or (len(lettered) >= 20 and english < 0.08 * len(lettered)):
-        raise InputError(
-            "The text does not look like English; the models here only read English articles."
-        )
+    if len(lettered) >= 20 and english < 0.08 * len(lettered):
+        raise InputError(_NOT_ENGLISH)

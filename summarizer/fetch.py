@@ -155,10 +155,10 @@ def refused_reason(address: str, allow_private: bool = False) -> str | None:
         return "loopback"
     if ip.is_link_local:
         return "link-local"
-    if ip.is_private:
-        return "private"
     if ip.is_reserved:
         return "reserved"
+    if ip.is_private:
+        return "private"
     if not ip.is_global:
         return "non-public"
     return None

@@ -1,0 +1,41 @@
+"""Shared helpers for the benchmark and evaluation scripts."""
+
+from __future__ import annotations
+
+import platform
+import re
+import subprocess
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+SHARED_DATA = PROJECT.parent / "shared" / "data"
+BBC = SHARED_DATA / "bbc-news-summary"
+TOPICS = ("business", "entertainment", "politics", "sport", "tech")
+
+
+def machine() -> str:
+    """A one-line description of this machine, printed with every figure."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="ignore")
+        match = re.search(r"model name\s*:\s*(.+)", text)
+        if match:
+            cpu = match.group(1).strip()
+        flags = re.search(r"flags\s*:\s*(.+)", text)
+        extras = [f for f in ("avx512f", "avx512_vnni", "amx_bf16") if flags and f in flags.group(1).split()]
+    except OSError:
+        extras = []
+    try:
+        cores = subprocess.run(["nproc"], capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        cores = "?"
+    return f"{cpu}, {cores} cores, {' '.join(extras) or 'no AVX-512'}, Python {platform.python_version()}"
+
+
+def bbc_pairs(limit: int | None = None) -> list[tuple[str, Path, Path]]:
+    """(topic, article path, reference summary path) for the BBC development set."""
+    pairs = []
+    for topic in TOPICS:
+        for article in sorted((BBC / "article" / topic).glob("*.txt")):
+            pairs.append((topic, article, BBC / "summary" / topic / article.name))
+    return pairs[:limit] if limit else pairs

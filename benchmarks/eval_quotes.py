@@ -1,0 +1,327 @@
+"""Measure quote extraction on PolNeAR (development split), against a direct-quotes baseline.
+
+Gold quotes are the PolNeAR attributions whose cue is speech or a colon (see
+../shared/data/README.md). A predicted quote matches a gold one when their character spans
+overlap by at least 30% of each span, one to one. Speaker accuracy is counted over matched
+pairs whose gold source is a name (or a nominal such as "a source"), not a pronoun.
+
+Usage:
+    .venv/bin/python benchmarks/eval_quotes.py [--data PATH] [--limit N] [--show-errors N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from spacy.tokens import Doc  # noqa: E402
+
+from summarizer.backends.spacy_nlp import SpacyEntityRecognizer, SpacyPipeline  # noqa: E402
+from summarizer.people import analyse_people  # noqa: E402
+from summarizer.speech import SPEECH_VERBS  # noqa: E402
+from summarizer.text import split_sentences  # noqa: E402
+from summarizer.types import Article, Paragraph, Sentence  # noqa: E402
+
+DEFAULT_DATA = ROOT.parent / "shared/data/polnear-dev"
+MIN_OVERLAP = 0.3
+# Cues kept as quotes (the data README's list): speech verbs by stem, "according to", a colon.
+_SPEECH_CUE = re.compile(
+    r"\b(?:sa(?:y|id|ys|ying)|t(?:ell|old)|according to|writ|wrote|add|note|ask|announc|"
+    r"respond|repl|argu|claim|declar|remark|stat(?:e|es|ed|ing)\b|insist|warn|tweet|admit|"
+    r"explain)",
+    re.IGNORECASE,
+)
+_PRONOUNS = frozenset(
+    ("he", "she", "they", "it", "i", "we", "you", "him", "her", "them", "his", "their", "its",
+     "one", "who", "this", "that")
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A quote (gold or predicted): content fragments as char spans, and its speaker."""
+
+    parts: tuple[tuple[int, int], ...]
+    speaker: str | None
+
+    @property
+    def length(self) -> int:
+        return sum(end - start for start, end in self.parts)
+
+
+@dataclass
+class Score:
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0
+    speaker_pairs: int = 0
+    speaker_right: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def speaker_accuracy(self) -> float:
+        return self.speaker_right / self.speaker_pairs if self.speaker_pairs else 0.0
+
+
+# --- data -------------------------------------------------------------------------------
+
+
+def load_gold(annotation: Path) -> list[Span]:
+    """The speech attributions of one brat .ann file."""
+    spans: dict[str, tuple[str, tuple[tuple[int, int], ...], str]] = {}
+    events: list[dict[str, str]] = []
+    for line in annotation.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if line.startswith("T") and len(fields) >= 3:
+            label, _, offsets = fields[1].partition(" ")
+            parts = tuple(
+                (int(a), int(b)) for a, b in (p.split() for p in offsets.split(";"))
+            )
+            spans[fields[0]] = (label, parts, fields[2])
+        elif line.startswith("E") and len(fields) >= 2:
+            events.append(dict(arg.split(":", 1) for arg in fields[1].split()))
+    gold = []
+    for event in events:
+        cue = spans.get(event.get("Cue", ""))
+        content = spans.get(event.get("Content", ""))
+        if cue is None or content is None:
+            continue
+        cue_text = cue[2].strip()
+        if not (cue_text == ":" or cue_text.endswith(":") or _SPEECH_CUE.search(cue_text)):
+            continue
+        source = spans.get(event.get("Source", ""))
+        gold.append(Span(parts=content[1], speaker=source[2] if source else None))
+    return gold
+
+
+def build_article(text: str, source: str) -> Article:
+    """An Article over the raw text (offsets line up with the annotations): one paragraph a
+    non-empty line, since PolNeAR separates paragraphs by blank lines or single newlines."""
+    paragraphs = []
+    for number, match in enumerate(re.finditer(r"[^\n]*\S[^\n]*", text), start=1):
+        start, end = match.start(), match.end()
+        while text[start].isspace():
+            start += 1
+        while text[end - 1].isspace():
+            end -= 1
+        sentences = tuple(
+            Sentence(text=text[s:e], start=s, end=e, paragraph=number)
+            for s, e in split_sentences(text, start, end)
+        )
+        paragraphs.append(Paragraph(number=number, text=text[start:end], start=start, end=end,
+                                    sentences=sentences))
+    return Article(text=text, paragraphs=tuple(paragraphs), source=source)
+
+
+def articles(data: Path) -> list[tuple[Path, Path]]:
+    """(text file, first annotation file) pairs."""
+    pairs = []
+    for text in sorted((data / "text").glob("*.txt")):
+        annotations = sorted((data / "attributions").glob(f"{text.stem}_*.ann"))
+        if annotations:
+            pairs.append((text, annotations[0]))
+    return pairs
+
+
+# --- extractors ---------------------------------------------------------------------------
+
+
+Extractor = Callable[[Article, Sequence[Doc], SpacyEntityRecognizer], list[Span]]
+
+
+def ours(article: Article, docs: Sequence[Doc], recognizer: SpacyEntityRecognizer) -> list[Span]:
+    people = analyse_people(article, docs, recognizer.recognize(article))
+    # The role is kept with the names so that a nominal gold source ("the mayor") can match
+    # the person it names ("Bill de Blasio", role "New York Mayor").
+    names = {a.name: (a.name, *a.aliases, *([a.role] if a.role else [])) for a in people.actors}
+    return [
+        Span(parts=((q.start, q.end),),
+             speaker=" / ".join(names.get(q.speaker, (q.speaker,))) if q.speaker else None)
+        for q in people.quotes
+    ]
+
+
+def baseline(article: Article, docs: Sequence[Doc],
+             recognizer: SpacyEntityRecognizer) -> list[Span]:
+    """Direct quotations only, in the manner of textacy's `direct_quotations`: text between
+    paired quotation marks in a sentence that also holds a speech verb outside the quote; the
+    speaker is that verb's subject."""
+    result = []
+    for paragraph, doc in zip(article.paragraphs, docs, strict=True):
+        for match in re.finditer(r"[“\"]([^”\"]{2,})[”\"]", paragraph.text):
+            start, end = match.start(1), match.end(1)
+            for sentence in doc.sents:
+                if not (sentence.start_char <= start < sentence.end_char):
+                    continue
+                cues = [t for t in sentence if t.lower_ in SPEECH_VERBS and t.tag_.startswith("VB")
+                        and not (match.start() <= t.idx < match.end())]
+                if not cues:
+                    continue
+                subjects = [c for c in cues[0].children if c.dep_ in ("nsubj", "nsubjpass")]
+                speaker = " ".join(t.text for t in subjects[0].subtree) if subjects else None
+                result.append(Span(parts=((paragraph.start + start, paragraph.start + end),),
+                                   speaker=speaker))
+                break
+    return result
+
+
+# --- scoring ------------------------------------------------------------------------------
+
+
+def overlap(a: Span, b: Span) -> int:
+    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a.parts for s2, e2 in b.parts)
+
+
+def match(predicted: Sequence[Span], gold: Sequence[Span]) -> list[tuple[Span, Span]]:
+    """One-to-one pairs whose overlap is at least 30% of each span, largest overlaps first."""
+    candidates = []
+    for i, p in enumerate(predicted):
+        for j, g in enumerate(gold):
+            shared = overlap(p, g)
+            if shared and shared >= MIN_OVERLAP * p.length and shared >= MIN_OVERLAP * g.length:
+                candidates.append((shared, i, j))
+    pairs, used_p, used_g = [], set(), set()
+    for _, i, j in sorted(candidates, reverse=True):
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            pairs.append((predicted[i], gold[j]))
+    return pairs
+
+
+def _words(text: str) -> list[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("’s", "").replace("'s", ""))
+    return [w for w in words if w not in ("the", "a", "an", "mr", "mrs", "ms", "dr")]
+
+
+def _head_word(words: list[str]) -> str:
+    """The head of a source phrase: the word before "of"/"who", else the last word."""
+    for stop in ("of", "who", "which", "that", "at", "for", "in", "from", "with"):
+        if stop in words[1:]:
+            return words[words.index(stop, 1) - 1]
+    return words[-1]
+
+
+def same_speaker(predicted: str | None, gold: str) -> bool:
+    """Gold's head word in the predicted name (or its aliases), or the predicted head in gold."""
+    if not predicted:
+        return False
+    gold_words = _words(gold)
+    if not gold_words:
+        return False
+    predicted_words = _words(predicted)
+    if not predicted_words:
+        return False
+    return _head_word(gold_words) in predicted_words or _head_word(
+        _words(predicted.split(" / ")[0])
+    ) in gold_words
+
+
+def is_name(source: str | None) -> bool:
+    return bool(source) and source is not None and source.strip().lower() not in _PRONOUNS
+
+
+def score(predicted: Sequence[Span], gold: Sequence[Span], total: Score) -> list[tuple[Span, Span]]:
+    pairs = match(predicted, gold)
+    total.gold += len(gold)
+    total.predicted += len(predicted)
+    total.matched += len(pairs)
+    for p, g in pairs:
+        if is_name(g.speaker):
+            total.speaker_pairs += 1
+            total.speaker_right += same_speaker(p.speaker, g.speaker or "")
+    return pairs
+
+
+# --- main ---------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                        help="PolNeAR folder with text/ and attributions/")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N articles")
+    parser.add_argument("--show-errors", type=int, default=0,
+                        help="print up to N misses, false alarms and wrong speakers")
+    options = parser.parse_args(argv)
+    pairs = articles(options.data)
+    if options.limit:
+        pairs = pairs[: options.limit]
+    if not pairs:
+        print(f"No PolNeAR articles under {options.data}", file=sys.stderr)
+        return 1
+    pipeline = SpacyPipeline()
+    recognizer = SpacyEntityRecognizer(pipeline)
+    extractors: dict[str, Extractor] = {"ours (summarizer.people)": ours,
+                                        "baseline (direct quotes only)": baseline}
+    scores = {name: Score() for name in extractors}
+    seconds = {name: 0.0 for name in extractors}
+    errors: list[str] = []
+    for text_path, annotation in pairs:
+        text = text_path.read_text(encoding="utf-8")
+        article = build_article(text, str(text_path))
+        docs = pipeline.parse(article)
+        gold = load_gold(annotation)
+        for name, extract in extractors.items():
+            started = time.perf_counter()
+            predicted = extract(article, docs, recognizer)
+            seconds[name] += time.perf_counter() - started
+            matched = score(predicted, gold, scores[name])
+            if extract is ours and options.show_errors:
+                errors.extend(_describe_errors(text, text_path.stem, predicted, gold, matched))
+    _print_table(scores, seconds, len(pairs))
+    for line in errors[: options.show_errors]:
+        print(line)
+    return 0
+
+
+def _describe_errors(text: str, name: str, predicted: Sequence[Span], gold: Sequence[Span],
+                     pairs: Sequence[tuple[Span, Span]]) -> list[str]:
+    def show(span: Span) -> str:
+        return " … ".join(text[a:b] for a, b in span.parts)[:160].replace("\n", " ")
+
+    matched_p = {id(p) for p, _ in pairs}
+    matched_g = {id(g) for _, g in pairs}
+    lines = [f"MISS  {name}: [{g.speaker}] {show(g)}" for g in gold if id(g) not in matched_g]
+    lines += [f"FALSE {name}: [{p.speaker}] {show(p)}" for p in predicted
+              if id(p) not in matched_p]
+    lines += [f"WHO   {name}: predicted [{p.speaker}] gold [{g.speaker}] {show(g)}"
+              for p, g in pairs if is_name(g.speaker) and not same_speaker(p.speaker,
+                                                                          g.speaker or "")]
+    return lines
+
+
+def _print_table(scores: dict[str, Score], seconds: dict[str, float], count: int) -> None:
+    print(f"Quote extraction on PolNeAR dev: {count} articles, "
+          f"{next(iter(scores.values())).gold} gold quotes (speech cues and colons)")
+    print(f"match: char overlap >= {MIN_OVERLAP:.0%} of each span, one-to-one")
+    header = f"{'system':32} {'P':>6} {'R':>6} {'F1':>6} {'speaker':>8} {'pairs':>6} {'ms/art':>7}"
+    print(header)
+    print("-" * len(header))
+    for name, s in scores.items():
+        print(f"{name:32} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
+              f"{s.speaker_accuracy:8.3f} {s.speaker_pairs:6d} {1000 * seconds[name] / count:7.1f}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,139 @@
+"""`briefing-bot [run]` starts the bot; `briefing-bot sync [--guild [ID]]` publishes its
+commands. Settings come from `.env` and the environment (see `.env.example`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+import discord
+
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("bot")
+
+
+class RedactingFilter(logging.Filter):
+    """Belt and braces: whatever a library logs, the token is replaced before output."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secret and self.secret in record.getMessage():
+            record.msg = record.getMessage().replace(self.secret, "**********")
+            record.args = None
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
+    redact = RedactingFilter(settings.token.reveal())
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+
+
+def build_bot(settings: Settings, **options: object) -> object:
+    """The bot with its real dependencies: the core Analyzer (cache on) and the SQLite state."""
+    from bot.app import BriefingBot, CoreAnalyzer
+    from bot.state import State
+    from summarizer.api import Analyzer
+    from summarizer.cache import BriefingCache
+
+    cache = BriefingCache(settings.cache_dir) if settings.cache_dir is not None else None
+    analyzer = CoreAnalyzer(Analyzer.from_config(settings.models, cache=cache))
+    return BriefingBot(settings, analyzer=analyzer, state=State(settings.db_path),
+                       **options)  # type: ignore[arg-type]
+
+
+async def run(settings: Settings) -> None:
+    from bot.app import BriefingBot
+
+    bot = build_bot(settings)
+    assert isinstance(bot, BriefingBot)
+    try:
+        async with bot:
+            await bot.start(settings.token.reveal())
+    finally:
+        bot.state.close()
+
+
+async def sync(settings: Settings, guild_id: int | None) -> int:
+    from bot.app import BriefingBot, sync_commands
+
+    bot = build_bot(settings, run_scheduler=False, warm_up=False)
+    assert isinstance(bot, BriefingBot)
+    try:
+        async with bot:
+            await bot.login(settings.token.reveal())
+            synced = await sync_commands(bot, guild_id)
+    finally:
+        bot.state.close()
+    where = f"guild {guild_id}" if guild_id else "globally (may take up to an hour to appear)"
+    print(f"Synced {len(synced)} commands {where}: {', '.join(c.name for c in synced)}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="briefing-bot", description=__doc__)
+    sub = parser.add_subparsers(dest="action")
+    sub.add_parser("run", help="connect to Discord and answer commands (the default)")
+    sync_parser = sub.add_parser("sync", help="publish the slash commands to Discord")
+    sync_parser.add_argument(
+        "--guild", nargs="?", const="env", metavar="ID",
+        help="sync to one server only (instant); without ID, DISCORD_GUILD_ID")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"briefing-bot: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings)
+
+    from bot.app import discord_endpoints
+
+    try:
+        with discord_endpoints(settings.api_base, settings.gateway_url):
+            if args.action == "sync":
+                guild = args.guild
+                if guild == "env":
+                    if settings.guild_id is None:
+                        print("briefing-bot: --guild without an ID needs DISCORD_GUILD_ID.",
+                              file=sys.stderr)
+                        return 2
+                    guild_id: int | None = settings.guild_id
+                elif guild is None:
+                    guild_id = None
+                elif guild.isdigit():
+                    guild_id = int(guild)
+                else:
+                    print("briefing-bot: --guild takes a numeric server ID.", file=sys.stderr)
+                    return 2
+                return asyncio.run(sync(settings, guild_id))
+            asyncio.run(run(settings))
+    except discord.LoginFailure:
+        print("briefing-bot: Discord refused the token; check DISCORD_TOKEN "
+              "(Developer Portal > your application > Bot > Reset Token).", file=sys.stderr)
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        print("briefing-bot: Discord asked for privileged intents this bot does not use.",
+              file=sys.stderr)
+        return 1
+    except (discord.GatewayNotFound, discord.ConnectionClosed, OSError) as error:
+        print(f"briefing-bot: cannot reach Discord ({type(error).__name__}).", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,194 @@
+"""The bot: an AutoShardedBot that receives its dependencies in its constructor.
+
+    bot = BriefingBot(settings, analyzer=analyzer, state=State(path))
+    async with bot:
+        await bot.start(token)
+
+Commands are never synced here (not on start, not in on_ready): see `sync_commands`, used by
+`briefing-bot sync` and the owner-only `/sync` command.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any, Protocol
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import send_error, user_message
+from bot.formatting import briefing_embed
+from bot.schedule import Clock, Scheduler, utc_now
+from bot.settings import Settings
+from bot.state import Schedule, State
+from bot.worker import AnalysisWorker, SupportsAnalyse
+from summarizer.api import AnalysisOptions
+from summarizer.article import sample_article
+from summarizer.types import Article, ModelInfo
+
+log = logging.getLogger(__name__)
+QUIET = discord.AllowedMentions.none()
+
+
+class AnalyzerLike(SupportsAnalyse, Protocol):
+    """What the bot needs from `summarizer.Analyzer` (fakes in tests satisfy it too)."""
+
+    def model_info(self) -> ModelInfo: ...
+    def warm_up(self) -> None: ...
+    def cache_stats(self) -> tuple[int, int, int, int] | None: ...
+
+
+class CoreAnalyzer:
+    """Adapts `summarizer.api.Analyzer` to `AnalyzerLike`."""
+
+    def __init__(self, analyzer: Any) -> None:
+        self.analyzer = analyzer
+
+    def analyse(self, article: Article, options: AnalysisOptions | None = None) -> Any:
+        return self.analyzer.analyse(article, options)
+
+    def model_info(self) -> ModelInfo:
+        info: ModelInfo = self.analyzer.backends.model_info()
+        return info
+
+    def warm_up(self) -> None:
+        self.analyzer.backends.warm_up()
+
+    def cache_stats(self) -> tuple[int, int, int, int] | None:
+        if self.analyzer.cache is None:
+            return None
+        stats = self.analyzer.cache.stats()
+        return stats.entries, stats.bytes, stats.hits, stats.misses
+
+
+class BriefingTree(app_commands.CommandTree["BriefingBot"]):
+    async def on_error(self, interaction: discord.Interaction[BriefingBot],
+                       error: app_commands.AppCommandError) -> None:
+        await send_error(interaction, user_message(error))
+
+
+class BriefingBot(commands.AutoShardedBot):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        analyzer: AnalyzerLike,
+        state: State,
+        clock: Clock = utc_now,
+        run_scheduler: bool = True,
+        warm_up: bool = True,
+        schedule_interval: float = 30.0,
+        **options: Any,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=discord.Intents.default(),
+            allowed_mentions=QUIET,
+            tree_cls=BriefingTree,
+            help_command=None,
+            **options,
+        )
+        self.settings = settings
+        self.analyzer = analyzer
+        self.state = state
+        self.worker = AnalysisWorker(analyzer, threads=settings.workers,
+                                     queue_limit=settings.queue_limit)
+        self.scheduler = Scheduler(
+            state, self.post_daily_briefing, clock=clock,
+            grace=timedelta(minutes=settings.schedule_grace_minutes),
+            interval=schedule_interval,
+        )
+        self._run_scheduler = run_scheduler
+        self._warm_up = warm_up
+        self._sample: Article | None = None
+        self.cooldowns: dict[int, app_commands.Cooldown] = {}
+        self._articles: dict[int, Article] = {}
+
+    async def setup_hook(self) -> None:
+        from bot.commands import about, analysis, article, schedule
+
+        for module in (analysis, article, schedule, about):
+            await module.setup(self)
+        if self._warm_up:
+            # Load the models in the analysis pool while the gateway connects, so the first
+            # request does not pay for it (and queues behind it rather than loading twice).
+            self.loop.create_task(self.worker.run(self.analyzer.warm_up), name="warm-up")
+        if self._run_scheduler:
+            self.scheduler.start()
+
+    async def close(self) -> None:
+        await self.scheduler.stop()
+        await super().close()
+        self.worker.close()
+
+    # The article a channel is talking about ----------------------------------------------
+    def article_for(self, channel_id: int | None) -> Article:
+        """The channel's article (parsed once, then kept), or the bundled sample."""
+        if channel_id is not None:
+            article = self._articles.get(channel_id)
+            if article is None:
+                article = self.state.article(channel_id)
+                if article is not None:
+                    self._articles[channel_id] = article
+                    while len(self._articles) > 256:
+                        self._articles.pop(next(iter(self._articles)))
+            if article is not None:
+                return article
+        if self._sample is None:
+            self._sample = sample_article()
+        return self._sample
+
+    def set_article(self, channel_id: int, guild_id: int | None, article: Article | None,
+                    set_by: int | None) -> None:
+        """Remember (or, with None, forget) the article of a channel."""
+        self._articles.pop(channel_id, None)
+        if article is None:
+            self.state.reset_article(channel_id)
+        else:
+            self.state.set_article(channel_id, guild_id, article, set_by)
+
+    def options_for(self, guild_id: int | None, **values: Any) -> AnalysisOptions:
+        return AnalysisOptions(labels=self.state.labels(guild_id), **values)
+
+    async def post_daily_briefing(self, schedule: Schedule, day: date) -> None:
+        article = self.article_for(schedule.channel_id)
+        briefing = await self.worker.analyse(article, self.options_for(schedule.guild_id))
+        channel = self.get_partial_messageable(schedule.channel_id, guild_id=schedule.guild_id)
+        await channel.send(
+            embed=briefing_embed(briefing, heading=f"Daily briefing {day.isoformat()}"),
+            allowed_mentions=QUIET,
+        )
+        log.info("posted the daily briefing for guild %s", schedule.guild_id)
+
+
+async def sync_commands(bot: BriefingBot, guild_id: int | None) -> list[app_commands.AppCommand]:
+    """Push the command tree to Discord: to one guild (instant, for development) or globally."""
+    if guild_id is None:
+        return await bot.tree.sync()
+    guild = discord.Object(id=guild_id)
+    bot.tree.copy_global_to(guild=guild)
+    return await bot.tree.sync(guild=guild)
+
+
+@contextlib.contextmanager
+def discord_endpoints(api_base: str | None, gateway_url: str | None) -> Iterator[None]:
+    """Point discord.py at another REST base / gateway (tests, compatible servers); restore
+    the defaults afterwards."""
+    from discord.gateway import DiscordWebSocket
+    from discord.http import Route
+
+    saved_base, saved_gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
+    try:
+        if api_base:
+            Route.BASE = api_base
+        if gateway_url:
+            DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+        yield
+    finally:
+        Route.BASE = saved_base
+        DiscordWebSocket.DEFAULT_GATEWAY = saved_gateway

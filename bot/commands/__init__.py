@@ -1,0 +1,1 @@
+"""One module per command group; each has `async def setup(bot)` adding its cog."""

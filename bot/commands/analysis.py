@@ -1,0 +1,154 @@
+"""/summary, /topics, /topic, /actors, /quotes, /briefing: read the channel's article."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import BriefingBot
+from bot.commands.common import bot_of, heavy, reply_embed, reply_pages
+from bot.errors import BotError
+from bot.formatting import (
+    actors_pages,
+    briefing_embed,
+    choices,
+    quote_speakers,
+    quotes_pages,
+    summary_pages,
+    topic_pages,
+    topics_pages,
+)
+from summarizer.api import ALL_SECTIONS, AnalysisOptions, parse_labels
+from summarizer.types import Briefing
+
+MAX_LENGTH = 20  # the core's AnalysisOptions accepts 1-20 bullets
+AUTOCOMPLETE_WAIT = 2.0  # Discord drops autocomplete answers after 3 s
+
+
+async def _briefing(interaction: discord.Interaction, options: AnalysisOptions) -> Briefing:
+    bot = bot_of(interaction)
+    return await bot.worker.analyse(bot.article_for(interaction.channel_id), options)
+
+
+async def _quick_briefing(interaction: discord.Interaction,
+                          options: AnalysisOptions) -> Briefing | None:
+    """For autocomplete: the result if it is ready within the time Discord allows; the
+    analysis keeps running for the next keystroke either way."""
+    bot = bot_of(interaction)
+    article = bot.article_for(interaction.channel_id)
+    ready = bot.worker.peek(article, options)
+    if ready is not None:
+        return ready
+    try:
+        return await asyncio.wait_for(bot.worker.analyse(article, options), AUTOCOMPLETE_WAIT)
+    except (TimeoutError, BotError):
+        return None
+
+
+def _sections(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+class AnalysisCommands(commands.Cog):
+    def __init__(self, bot: BriefingBot) -> None:
+        self.bot = bot
+
+    async def _answer(self, interaction: discord.Interaction, options: AnalysisOptions,
+                      build: Callable[[Briefing], list[discord.Embed]]) -> None:
+        await interaction.response.defer(thinking=True)
+        briefing = await _briefing(interaction, options)
+        await reply_pages(interaction, build(briefing))
+
+    @app_commands.command(name="summary")
+    @app_commands.describe(length=f"How many bullet points (1-{MAX_LENGTH}, default 5)")
+    @heavy
+    async def summary(self, interaction: discord.Interaction,
+                      length: app_commands.Range[int, 1, MAX_LENGTH] = 5) -> None:
+        """Summarise the channel's article in bullet points."""
+        options = self.bot.options_for(interaction.guild_id, sections=_sections("summary"),
+                                       length=length)
+        await self._answer(interaction, options, summary_pages)
+
+    @app_commands.command(name="topics")
+    @app_commands.describe(labels="Comma-separated topic labels for this server, or 'default'")
+    @heavy
+    async def topics(self, interaction: discord.Interaction,
+                     labels: app_commands.Range[str, 1, 2000] | None = None) -> None:
+        """Rank the article's topics (zero-shot), optionally with your own labels."""
+        if labels is not None:
+            chosen = None if labels.strip().lower() == "default" else parse_labels(labels)
+            if interaction.guild_id is not None:
+                self.bot.state.set_labels(interaction.guild_id, chosen)
+            options = AnalysisOptions(sections=_sections("topics"), labels=chosen)
+        else:
+            options = self.bot.options_for(interaction.guild_id, sections=_sections("topics"))
+        await self._answer(interaction, options, topics_pages)
+
+    @app_commands.command(name="topic")
+    @app_commands.describe(name="One of the article's topics")
+    @heavy
+    async def topic(self, interaction: discord.Interaction,
+                    name: app_commands.Range[str, 1, 100]) -> None:
+        """Show one topic of the article and the paragraphs about it."""
+        options = self.bot.options_for(interaction.guild_id, sections=_sections("topics"))
+        await interaction.response.defer(thinking=True)
+        briefing = await _briefing(interaction, options)
+        wanted = name.strip().casefold()
+        match = next((t for t in briefing.topics or () if t.label.casefold() == wanted), None)
+        if match is None:
+            raise BotError(f"This article has no topic called “{name[:100]}”; pick one from "
+                           "the list that appears as you type.")
+        await reply_pages(interaction, topic_pages(briefing, match))
+
+    @topic.autocomplete("name")
+    async def topic_names(self, interaction: discord.Interaction,
+                          current: str) -> list[app_commands.Choice[str]]:
+        options = self.bot.options_for(interaction.guild_id, sections=_sections("topics"))
+        briefing = await _quick_briefing(interaction, options)
+        names = [t.label for t in (briefing.topics or ())] if briefing else []
+        return [app_commands.Choice(name=n, value=n) for n in choices(names, current)]
+
+    @app_commands.command(name="actors")
+    @app_commands.describe(kind="Only people, organizations, places or groups")
+    @heavy
+    async def actors(self, interaction: discord.Interaction,
+                     kind: Literal["person", "organization", "place", "group"] | None = None
+                     ) -> None:
+        """List the people, organizations, places and groups in the article."""
+        options = self.bot.options_for(interaction.guild_id, sections=_sections("actors"))
+        await self._answer(interaction, options, lambda b: actors_pages(b, kind))
+
+    @app_commands.command(name="quotes")
+    @app_commands.describe(speaker="Only quotes from this speaker")
+    @heavy
+    async def quotes(self, interaction: discord.Interaction,
+                     speaker: app_commands.Range[str, 1, 100] | None = None) -> None:
+        """List who said what in the article, direct and reported."""
+        options = self.bot.options_for(interaction.guild_id, sections=_sections("quotes"))
+        await self._answer(interaction, options, lambda b: quotes_pages(b, speaker))
+
+    @quotes.autocomplete("speaker")
+    async def speaker_names(self, interaction: discord.Interaction,
+                            current: str) -> list[app_commands.Choice[str]]:
+        options = self.bot.options_for(interaction.guild_id, sections=_sections("quotes"))
+        briefing = await _quick_briefing(interaction, options)
+        names = quote_speakers(briefing) if briefing else []
+        return [app_commands.Choice(name=n, value=n) for n in choices(names, current)]
+
+    @app_commands.command(name="briefing")
+    @heavy
+    async def briefing(self, interaction: discord.Interaction) -> None:
+        """Summary, top topics, actors and quotes in one message."""
+        options = self.bot.options_for(interaction.guild_id, sections=ALL_SECTIONS)
+        await interaction.response.defer(thinking=True)
+        briefing = await _briefing(interaction, options)
+        await reply_embed(interaction, briefing_embed(briefing))
+
+
+async def setup(bot: BriefingBot) -> None:
+    await bot.add_cog(AnalysisCommands(bot))

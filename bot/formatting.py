@@ -1,0 +1,274 @@
+"""Briefing -> Discord embeds, within every Discord limit. Pure: no I/O, no client.
+
+Limits (discord-api-docs): title 256, description 4,096, 25 fields, field name 256 and value
+1,024, footer 2,048, all embeds of one message together 6,000, 10 embeds a message. Long lists
+become pages of one embed each; every bullet, actor and quote names its paragraphs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import discord
+from discord.utils import escape_markdown, escape_mentions
+
+from summarizer.types import Actor, Article, Briefing, Bullet, Quote, Topic
+
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_LIMIT = 25
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+MESSAGE_EMBED_TOTAL = 6000
+EMBEDS_PER_MESSAGE = 10
+CONTENT_LIMIT = 2000
+CHOICE_LIMIT = 25
+CHOICE_NAME_LIMIT = 100
+
+# Page budget: well inside the limits so a title + footer can never push a page over 6,000.
+PAGE_TEXT_BUDGET = 3500
+LINES_PER_PAGE = 8
+LINE_LIMIT = 900
+
+COLOUR = discord.Colour.blurple()
+ACTOR_TYPES = ("person", "organization", "place", "group")
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, with an ellipsis when cut."""
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def safe(text: str) -> str:
+    """Article text shown as written: no markdown effects, no mention syntax."""
+    return escape_mentions(escape_markdown(" ".join(text.split())))
+
+
+def paragraphs_ref(numbers: Iterable[int]) -> str:
+    """(1, 2, 3, 7) -> '¶1–3, 7'."""
+    ordered = sorted(set(numbers))
+    if not ordered:
+        return "¶?"
+    runs: list[str] = []
+    start = prev = ordered[0]
+    for number in [*ordered[1:], None]:
+        if number is not None and number == prev + 1:
+            prev = number
+            continue
+        runs.append(str(start) if start == prev else f"{start}–{prev}")
+        if number is not None:
+            start = prev = number
+    return "¶" + ", ".join(runs)
+
+
+def article_label(article: Article) -> str:
+    name = article.title or article.source
+    return clip(name, 120)
+
+
+def _footer(article: Article, page: int | None = None, pages: int | None = None) -> str:
+    parts = [article_label(article)]
+    if page is not None and pages is not None and pages > 1:
+        parts.append(f"page {page} of {pages}")
+    return clip(" · ".join(parts), 300)
+
+
+def paginate(
+    title: str, lines: Sequence[str], article: Article, *, empty: str
+) -> list[discord.Embed]:
+    """Pack `lines` into as few one-embed pages as fit the budgets."""
+    if not lines:
+        lines = [empty]
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for raw in lines:
+        line = clip(raw, LINE_LIMIT)
+        if chunks[-1] and (size + len(line) + 1 > PAGE_TEXT_BUDGET
+                           or len(chunks[-1]) >= LINES_PER_PAGE):
+            chunks.append([])
+            size = 0
+        chunks[-1].append(line)
+        size += len(line) + 1
+    pages = []
+    for number, chunk in enumerate(chunks, start=1):
+        embed = discord.Embed(title=clip(title, TITLE_LIMIT), description="\n".join(chunk),
+                              colour=COLOUR)
+        embed.set_footer(text=_footer(article, number, len(chunks)))
+        pages.append(embed)
+    return pages
+
+
+def bullet_line(bullet: Bullet) -> str:
+    return f"• {clip(safe(bullet.text), LINE_LIMIT - 30)} ({paragraphs_ref(bullet.paragraphs)})"
+
+
+def topic_line(topic: Topic) -> str:
+    return f"**{clip(safe(topic.label), 100)}** · {topic.score:.0%} " \
+           f"({paragraphs_ref(topic.paragraphs)})"
+
+
+def actor_line(actor: Actor) -> str:
+    role = f", {clip(safe(actor.role), 120)}" if actor.role else ""
+    aliases = [a for a in actor.aliases if a != actor.name][:3]
+    also = f" (also {', '.join(clip(safe(a), 60) for a in aliases)})" if aliases else ""
+    mentions = "mention" if actor.mentions == 1 else "mentions"
+    return (f"**{clip(safe(actor.name), 100)}**{role}{also} · {actor.type}, "
+            f"{actor.mentions} {mentions} ({paragraphs_ref(actor.paragraphs)})")
+
+
+def quote_line(quote: Quote) -> str:
+    speaker = clip(safe(quote.speaker), 100) if quote.speaker else "Unattributed"
+    text = clip(safe(quote.text), LINE_LIMIT - 150)
+    body = f"“{text}”" if quote.kind == "direct" else text
+    where = paragraphs_ref([quote.paragraph])
+    return f"**{speaker}** {clip(safe(quote.cue), 40)}: {body} ({where})"
+
+
+def summary_pages(briefing: Briefing) -> list[discord.Embed]:
+    lines = [bullet_line(b) for b in briefing.summary or ()]
+    return paginate(f"Summary: {article_label(briefing.article)}", lines, briefing.article,
+                    empty="No summary could be made of this article.")
+
+
+def topics_pages(briefing: Briefing) -> list[discord.Embed]:
+    lines = []
+    for topic in briefing.topics or ():
+        lines.append(topic_line(topic))
+        lines.extend(f"  {bullet_line(b)}" for b in topic.summary[:2])
+    return paginate(f"Topics: {article_label(briefing.article)}", lines, briefing.article,
+                    empty="No topic stood out in this article.")
+
+
+def topic_pages(briefing: Briefing, topic: Topic) -> list[discord.Embed]:
+    lines = [topic_line(topic), *(bullet_line(b) for b in topic.summary)]
+    return paginate(f"Topic: {topic.label}", lines, briefing.article, empty="")
+
+
+def actors_pages(briefing: Briefing, kind: str | None = None) -> list[discord.Embed]:
+    actors = [a for a in briefing.actors or () if kind is None or a.type == kind]
+    what = f"{kind} actors" if kind else "Actors"
+    return paginate(f"{what.capitalize()}: {article_label(briefing.article)}",
+                    [actor_line(a) for a in actors], briefing.article,
+                    empty=f"No {kind + ' ' if kind else ''}actors found in this article.")
+
+
+def quotes_pages(briefing: Briefing, speaker: str | None = None) -> list[discord.Embed]:
+    quotes = [q for q in briefing.quotes or () if speaker is None or _same(q.speaker, speaker)]
+    title = f"Quotes from {speaker}" if speaker else "Quotes"
+    return paginate(f"{title}: {article_label(briefing.article)}",
+                    [quote_line(q) for q in quotes], briefing.article,
+                    empty=f"No quotes {'from ' + safe(speaker) + ' ' if speaker else ''}"
+                          "found in this article.")
+
+
+def _same(name: str | None, wanted: str) -> bool:
+    return name is not None and name.casefold() == wanted.strip().casefold()
+
+
+def quote_speakers(briefing: Briefing) -> list[str]:
+    """Speakers of the quotes, most quoted first."""
+    counts: dict[str, int] = {}
+    for quote in briefing.quotes or ():
+        if quote.speaker:
+            counts[quote.speaker] = counts.get(quote.speaker, 0) + 1
+    return sorted(counts, key=lambda name: (-counts[name], name))
+
+
+def _field_value(lines: Sequence[str], empty: str) -> str:
+    value = ""
+    for line in lines:
+        line = clip(line, 400)
+        if len(value) + len(line) + 1 > FIELD_VALUE_LIMIT:
+            break
+        value = f"{value}\n{line}" if value else line
+    return value or empty
+
+
+def briefing_embed(briefing: Briefing, *, heading: str = "Briefing") -> discord.Embed:
+    """Summary, top topics, top actors and top quotes in one compact embed."""
+    article = briefing.article
+    embed = discord.Embed(title=clip(f"{heading}: {article_label(article)}", TITLE_LIMIT),
+                          colour=COLOUR)
+    if article.date:
+        embed.description = f"Published {article.date}"
+    embed.add_field(name="Summary", inline=False, value=_field_value(
+        [bullet_line(b) for b in (briefing.summary or ())[:4]], "No summary."))
+    embed.add_field(name="Top topics", inline=False, value=_field_value(
+        [topic_line(t) for t in (briefing.topics or ())[:3]], "No topic stood out."))
+    embed.add_field(name="Top actors", inline=False, value=_field_value(
+        [actor_line(a) for a in (briefing.actors or ())[:5]], "No actors found."))
+    embed.add_field(name="Top quotes", inline=False, value=_field_value(
+        [quote_line(q) for q in (briefing.quotes or ())[:3]], "No quotes found."))
+    embed.set_footer(text=_footer(article))
+    return embed
+
+
+def article_embed(article: Article, *, heading: str = "Article for this channel") -> discord.Embed:
+    embed = discord.Embed(title=clip(heading, TITLE_LIMIT), colour=COLOUR)
+    embed.add_field(name="Title", value=clip(safe(article.title or "(untitled)"), 1000),
+                    inline=False)
+    embed.add_field(name="Source", value=clip(safe(article.source), 1000), inline=False)
+    embed.add_field(name="Size", inline=False,
+                    value=f"{len(article.paragraphs)} paragraphs, {article.words:,} words")
+    if article.paragraphs:
+        embed.add_field(name="Opening (¶1)", inline=False,
+                        value=clip(safe(article.paragraphs[0].text), 500))
+    return embed
+
+
+@dataclass(frozen=True)
+class AboutFacts:
+    version: str
+    summary_model: str
+    topic_model: str
+    entity_model: str
+    cache_entries: int | None
+    cache_bytes: int | None
+    cache_hits: int | None
+    cache_misses: int | None
+    analyses_started: int
+    analyses_shared: int
+    in_flight: int
+    shards: int
+    guilds: int
+
+
+def about_embed(facts: AboutFacts) -> discord.Embed:
+    embed = discord.Embed(title="Article briefing bot", colour=COLOUR,
+                          description=f"Version {facts.version}")
+    embed.add_field(name="Models", inline=False, value=clip(
+        f"Summary: {facts.summary_model}\nTopics: {facts.topic_model}\n"
+        f"Actors and quotes: {facts.entity_model}", FIELD_VALUE_LIMIT))
+    if facts.cache_entries is None:
+        cache = "Off"
+    else:
+        cache = (f"{facts.cache_entries:,} briefings, {(facts.cache_bytes or 0) / 1e6:.1f} MB; "
+                 f"{facts.cache_hits:,} hits, {facts.cache_misses:,} misses since start")
+    embed.add_field(name="Cache", value=cache, inline=False)
+    embed.add_field(name="Work", inline=False, value=(
+        f"{facts.analyses_started:,} analyses run, {facts.analyses_shared:,} shared, "
+        f"{facts.in_flight} running"))
+    embed.add_field(name="Shards", value=str(facts.shards))
+    embed.add_field(name="Servers", value=str(facts.guilds))
+    return embed
+
+
+def choices(names: Iterable[str], typed: str) -> list[str]:
+    """Autocomplete values matching `typed`: prefix matches first, at most 25."""
+    typed = typed.strip().casefold()
+    names = [n for n in dict.fromkeys(names) if len(n) <= CHOICE_NAME_LIMIT]
+    first = [n for n in names if n.casefold().startswith(typed)]
+    rest = [n for n in names if typed in n.casefold() and n not in first]
+    return (first + rest)[:CHOICE_LIMIT]
+
+
+def embed_size(embed: discord.Embed) -> int:
+    """Characters Discord counts toward the 6,000 limit."""
+    total = len(embed.title or "") + len(embed.description or "")
+    total += len(embed.footer.text or "") if embed.footer else 0
+    total += len(embed.author.name or "") if embed.author else 0
+    total += sum(len(f.name or "") + len(f.value or "") for f in embed.fields)
+    return total

@@ -1,0 +1,207 @@
+"""What the Hugging Face hub backends share: finding a model (a hub id or a local folder),
+loading it at construction time only, and choosing the device.
+
+A model is fetched into huggingface_hub's cache when a backend is built (with the hub's own
+progress bars), never while a request is served. When it is neither a local folder nor in
+the cache and the hub cannot be reached, the error says which model and how to get it:
+there is no silent fallback to another model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from summarizer.errors import ModelError
+
+if TYPE_CHECKING:
+    import torch
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+Progress = Callable[[str], None]
+Task = Literal["summary", "topics", "entities"]
+
+# Where the user points a task at another model: named in every "model not found" message.
+MODEL_SETTINGS: dict[Task, str] = {
+    "summary": "--summary-model / SUMMARY_MODEL",
+    "topics": "--topic-model / TOPIC_MODEL",
+    "entities": "--entity-model / ENTITY_MODEL",
+}
+
+# Files a hub model needs; enough to decide "is it cached" without listing the repository.
+_CONFIG_FILE = "config.json"
+# Tokenizers report this (about 1e30) when they have no limit of their own.
+_NO_LIMIT = 1_000_000
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """Where a model's files are: `location` is what `from_pretrained` is given.
+
+    `name` is what the user asked for (a hub id or their folder), shown in results and errors;
+    `cache_folder` is a writable place to keep things derived from the model (a converted
+    copy), or None when there is none.
+    """
+
+    name: str
+    location: str
+    is_local: bool
+    cache_folder: Path | None
+
+
+def looks_like_path(model_id: str) -> bool:
+    """A local folder rather than a hub id: absolute, relative with ./ or ../, or ~."""
+    return model_id.startswith(("/", "./", "../", "~", ".\\", "..\\")) or Path(
+        model_id
+    ).expanduser().is_dir()
+
+
+def resolve_model(model_id: str, task: Task, progress: Progress | None = None) -> ModelSource:
+    """Find `model_id` as a local folder or in the hub cache, downloading it if allowed.
+
+    Raises:
+        ModelError: a folder that does not exist or holds no model, or a hub model that is
+            not cached while the hub cannot be reached (or HF_HUB_OFFLINE=1).
+    """
+    model_id = model_id.strip()
+    if not model_id:
+        raise ModelError(f"No model given; set {MODEL_SETTINGS[task]} to a hub id or a folder.")
+    if looks_like_path(model_id):
+        return _local_source(model_id, task)
+    return _hub_source(model_id, task, progress or _quiet)
+
+
+def _local_source(model_id: str, task: Task) -> ModelSource:
+    folder = Path(model_id).expanduser()
+    if not folder.is_dir():
+        raise ModelError(
+            f"No model folder at {model_id}. Point {MODEL_SETTINGS[task]} at a folder saved "
+            "with save_pretrained(), or at a Hugging Face hub id."
+        )
+    if not (folder / _CONFIG_FILE).is_file():
+        raise ModelError(
+            f"{model_id} holds no {_CONFIG_FILE}, so it is not a saved Hugging Face model."
+        )
+    return ModelSource(name=model_id, location=str(folder.resolve()), is_local=True,
+                       cache_folder=folder.resolve())
+
+
+def _not_cached_message(model_id: str, task: Task, reason: str) -> str:
+    return (
+        f"The model {model_id} is not in the local Hugging Face cache and {reason}. "
+        f"Get it once with internet access (run this again online, or `hf download {model_id}`), "
+        f"or point {MODEL_SETTINGS[task]} at a local folder that holds it."
+    )
+
+
+def _hub_source(model_id: str, task: Task, progress: Progress) -> ModelSource:
+    from huggingface_hub import constants, snapshot_download
+    from huggingface_hub.errors import (
+        HfHubHTTPError,
+        LocalEntryNotFoundError,
+        RepositoryNotFoundError,
+    )
+
+    try:
+        folder = snapshot_download(model_id, local_files_only=True)
+        progress(f"Found {model_id} in the Hugging Face cache.")
+    except (LocalEntryNotFoundError, FileNotFoundError, OSError):
+        if constants.HF_HUB_OFFLINE:
+            raise ModelError(
+                _not_cached_message(model_id, task, "offline mode is on (HF_HUB_OFFLINE=1)")
+            ) from None
+        progress(f"Downloading {model_id} from the Hugging Face hub (once)...")
+        try:
+            # Only what transformers loads: safetensors when the repository has them, else
+            # the PyTorch .bin; never the TF/Flax/Rust/ONNX copies some repositories carry.
+            folder = snapshot_download(model_id, allow_patterns=_wanted_files(model_id))
+        except RepositoryNotFoundError as error:
+            raise ModelError(
+                f"There is no model {model_id} on the Hugging Face hub (or it is private). "
+                f"Check the id given to {MODEL_SETTINGS[task]}."
+            ) from error
+        except (LocalEntryNotFoundError, HfHubHTTPError, OSError) as error:
+            raise ModelError(
+                _not_cached_message(model_id, task, "the hub cannot be reached")
+            ) from error
+    path = Path(folder)
+    # snapshots/<revision>/ sits inside the model's own cache folder (models--owner--name).
+    return ModelSource(name=model_id, location=str(path), is_local=False,
+                       cache_folder=path.parent.parent)
+
+
+def _wanted_files(model_id: str) -> list[str]:
+    from huggingface_hub import list_repo_files
+
+    files = list_repo_files(model_id)
+    weights = ["*.safetensors", "*.safetensors.index.json"]
+    if not any(name.endswith(".safetensors") for name in files):
+        weights = ["pytorch_model*.bin", "pytorch_model.bin.index.json"]
+    return ["*.json", "*.txt", "*.model", "spiece*", "tokenizer*", "vocab*", "merges*",
+            *weights]
+
+
+def choose_device(device: str) -> torch.device:
+    """"auto" is CUDA when a GPU is there, else the CPU.
+
+    Raises:
+        ModelError: "cuda" was asked for but no CUDA GPU is usable.
+    """
+    import torch
+
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ModelError("The CUDA device was asked for, but no CUDA GPU is usable here; "
+                         "use the device setting auto or cpu.")
+    if device not in ("cpu", "cuda"):
+        raise ModelError(f"Unknown device {device!r}; use auto, cpu or cuda.")
+    return torch.device(device)
+
+
+def load_tokenizer(source: ModelSource) -> PreTrainedTokenizerBase:
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(source.location)
+    except (OSError, ValueError, TypeError) as error:
+        raise ModelError(f"Could not load the tokenizer of {source.name}: {error}") from error
+
+
+def load_model(factory: Any, source: ModelSource, device: torch.device,
+               dtype: torch.dtype | None = None) -> PreTrainedModel:
+    """`factory.from_pretrained` (an Auto* class), in eval mode on `device`."""
+    import torch
+
+    if dtype is None:
+        # Half precision is the GPU's fast path and costs no measurable accuracy there.
+        dtype = torch.float16 if device.type == "cuda" else torch.float32
+    try:
+        model = factory.from_pretrained(source.location, dtype=dtype)
+    except (OSError, ValueError, KeyError) as error:
+        raise ModelError(f"Could not load the model {source.name}: {error}") from error
+    model.to(device)
+    model.eval()
+    loaded: PreTrainedModel = model
+    return loaded
+
+
+def input_limit(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase) -> int:
+    """The most tokens (special tokens included) the model reads at once."""
+    limits = []
+    positions = getattr(model.config, "max_position_embeddings", None)
+    if isinstance(positions, int) and positions > 0:
+        # RoBERTa-style models offset positions by padding_idx + 1 (514 -> 512 tokens).
+        if getattr(model.config, "model_type", "") in {"roberta", "xlm-roberta", "camembert"}:
+            positions -= 2
+        limits.append(positions)
+    if 0 < tokenizer.model_max_length < _NO_LIMIT:
+        limits.append(int(tokenizer.model_max_length))
+    # Relative-position models (DeBERTa-v2/v3) report 512 and work best within it.
+    return min(limits) if limits else 512

@@ -1,0 +1,230 @@
+"""The `summarizer` command line.
+
+    summarizer brief|summary|topics|actors|quotes [SOURCE] [--json | --markdown] [--length N]
+               [--labels "a, b"] [--models embedded|hub] [--summary-model ID]
+               [--topic-model ID] [--entity-model ID]
+    summarizer classify --labels "a, b, c" FILE|-
+
+SOURCE is a file, `-` for standard input, an http(s) URL, or nothing for the bundled sample
+article. Results go to standard output; progress and errors to standard error. Exit codes:
+0 success, 1 bad input (or a model that cannot be loaded), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, BinaryIO
+
+from summarizer.errors import BriefingError, UsageError
+
+if TYPE_CHECKING:
+    from summarizer.api import Analyzer
+    from summarizer.backends import Backends
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+SECTION_COMMANDS = {
+    "brief": frozenset({"summary", "topics", "actors", "quotes"}),
+    "summary": frozenset({"summary"}),
+    "topics": frozenset({"topics"}),
+    "actors": frozenset({"actors"}),
+    "quotes": frozenset({"quotes"}),
+}
+CLASSIFY_BATCH = 256
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="summarizer",
+        description="Brief a news article: summary, zero-shot topics, key actors and quotes.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    helps = {
+        "brief": "the full briefing: summary, topics, actors and quotes",
+        "summary": "summary bullets",
+        "topics": "zero-shot topics, each with a short summary",
+        "actors": "key people, organisations, places and groups",
+        "quotes": "direct and reported quotes with their speakers",
+    }
+    for name, help_text in helps.items():
+        command = commands.add_parser(name, help=help_text, description=help_text)
+        command.add_argument("source", nargs="?", default=None,
+                             help="file, '-' for stdin, or http(s) URL (default: the sample)")
+        output = command.add_mutually_exclusive_group()
+        output.add_argument("--json", action="store_true", help="JSON (schema 1)")
+        output.add_argument("--markdown", action="store_true", help="Markdown for pasting")
+        command.add_argument("--length", type=int, default=5, help="summary bullets (1-20)")
+        command.add_argument("--labels", default=None,
+                             help='topic labels, e.g. "economy, war, space" (default: taxonomy)')
+        _add_model_options(command)
+    classify = commands.add_parser(
+        "classify", help="zero-shot classify one text per line into JSON lines",
+        description="Classify each line of FILE (or stdin) among --labels; prints one JSON "
+                    'object per input line: {"label": best, "scores": {label: score}}.')
+    classify.add_argument("source", help="file, or '-' for stdin")
+    classify.add_argument("--labels", required=True, help='e.g. "business, sport, tech"')
+    _add_model_options(classify)
+    return parser
+
+
+def _add_model_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--models", choices=("embedded", "hub"), default=None,
+                         help="model family (default: BRIEFING_MODELS or embedded)")
+    command.add_argument("--summary-model", default=None, help="seq2seq hub id or folder")
+    command.add_argument("--topic-model", default=None, help="NLI zero-shot hub id or folder")
+    command.add_argument("--entity-model", default=None, help="token-classification id or folder")
+    command.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    command.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdin: BinaryIO | None = None,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    backends: Backends | None = None,
+) -> int:
+    """Run the CLI. Streams, environment and already-loaded backends are arguments so that
+    tests and programs embedding the CLI can pass their own."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    if environ is None:
+        from dotenv import load_dotenv
+
+        load_dotenv()
+        environ = os.environ
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    try:
+        if args.command == "classify":
+            return _classify(args, stdin or sys.stdin.buffer, out, err, environ, backends)
+        return _brief(args, stdin or sys.stdin.buffer, out, err, environ, backends)
+    except UsageError as error:
+        print(f"summarizer: error: {error}", file=err)
+        return EXIT_USAGE
+    except BriefingError as error:
+        print(f"summarizer: {error}", file=err)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("summarizer: interrupted", file=err)
+        return 130
+
+
+def _analyzer(
+    args: argparse.Namespace, err: IO[str], environ: Mapping[str, str],
+    backends: Backends | None,
+) -> tuple[Analyzer, Callable[[str], None]]:
+    from summarizer.api import Analyzer
+    from summarizer.backends import Backends
+    from summarizer.cache import BriefingCache
+    from summarizer.config import default_cache_dir, model_config_from_env
+
+    config = model_config_from_env(
+        environ,
+        models=args.models,
+        summary_model=args.summary_model,
+        topic_model=args.topic_model,
+        entity_model=args.entity_model,
+    )
+    started = time.perf_counter()
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"[{time.perf_counter() - started:5.1f}s] {message}", file=err, flush=True)
+
+    cache = None if args.no_cache else BriefingCache(default_cache_dir(environ))
+    if backends is None or backends.config != config:
+        backends = Backends(config, progress)
+    return Analyzer(backends, cache), progress
+
+
+def _brief(args: argparse.Namespace, stdin: BinaryIO, out: IO[str], err: IO[str],
+           environ: Mapping[str, str], backends: Backends | None) -> int:
+    from summarizer.article import load_article
+    from summarizer.options import AnalysisOptions, parse_labels
+    from summarizer.render import briefing_to_dict, to_markdown, to_text
+
+    options = AnalysisOptions(
+        sections=SECTION_COMMANDS[args.command],
+        length=args.length,
+        labels=parse_labels(args.labels) if args.labels is not None else None,
+    )
+    allow_private = environ.get("BRIEFING_ALLOW_PRIVATE_URLS", "").lower() in ("1", "true", "yes")
+    article = load_article(args.source, stdin=stdin, allow_private_urls=allow_private)
+    analyzer, progress = _analyzer(args, err, environ, backends)
+    progress(f"Analysing {article.words:,} words in {len(article.paragraphs)} paragraphs...")
+    briefing = analyzer.analyse(article, options)
+    progress("Done.")
+    if args.json:
+        json.dump(briefing_to_dict(briefing), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif args.markdown:
+        out.write(to_markdown(briefing))
+    else:
+        out.write(to_text(briefing))
+    return EXIT_OK
+
+
+def _classify(args: argparse.Namespace, stdin: BinaryIO, out: IO[str], err: IO[str],
+              environ: Mapping[str, str], backends: Backends | None) -> int:
+    from summarizer.options import parse_labels
+
+    labels = parse_labels(args.labels)
+    analyzer, _ = _analyzer(args, err, environ, backends)
+    for batch in _line_batches(args.source, stdin):
+        texts = [line for line in batch if line]
+        results = iter(analyzer.classify(texts, labels)) if texts else iter(())
+        for line in batch:
+            if not line:
+                out.write(json.dumps({"label": None, "scores": {}}) + "\n")
+                continue
+            result = next(results)
+            out.write(json.dumps({"label": result.label, "scores": result.scores},
+                                 ensure_ascii=False) + "\n")
+        out.flush()
+    return EXIT_OK
+
+
+def _line_batches(source: str, stdin: BinaryIO) -> Iterator[list[str]]:
+    """Lines of the input in batches, decoded as UTF-8, stripped; streams big inputs."""
+    from summarizer.errors import InputError
+
+    if source == "-":
+        handle: BinaryIO = stdin
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InputError(f"No such file: {path.name}")
+        handle = path.open("rb")
+    batch: list[str] = []
+    try:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as error:
+                raise InputError(f"Line {number} is not valid UTF-8 text.") from error
+            if "\x00" in line:
+                raise InputError(f"Line {number} contains binary data.")
+            batch.append(" ".join(line.split()))
+            if len(batch) >= CLASSIFY_BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+    finally:
+        if handle is not stdin:
+            handle.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

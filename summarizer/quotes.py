@@ -1,0 +1,578 @@
+"""Quotes: who said what, in direct speech ("...," he said) and reported speech ("X said
+that ...", "According to X, ...").
+
+Works on the spaCy parse of each paragraph, with three kinds of evidence:
+- quotation marks (straight or curly), paired per paragraph; a quote left open at a paragraph
+  end continues when the next paragraph opens with a quotation mark, as news style has it;
+- a speech cue: a verb from `summarizer.speech.SPEECH_VERBS` (its content is its clausal
+  complement, or the sentence around it for "..., X said." and "As X noted, ..."), "according
+  to X", or a colon after a speaker;
+- the speaker: the cue's subject, resolved through `ActorIndex` (a name, a pronoun, a
+  nominal such as "the president"), or the source's own words when no actor is known.
+
+Quoted words with no speech cue (scare quotes, titles: "phony polls") are not quotes.
+Unbalanced quotation marks are skipped, never guessed at.
+
+A quote's `start`/`end` cover its content in `Article.text`. Where the content is split around
+its cue ("We won," he said, "and we will win again"), they cover both parts and the cue
+between them, while `text` holds the content words alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from summarizer.actors import ActorIndex
+from summarizer.speech import (
+    EXPRESS_OBJECTS,
+    OBJECT_CONTENT_VERBS,
+    PHRASAL_SPEECH_VERBS,
+    PRONOUNS,
+    SPEECH_VERBS,
+    TITLE_WORDS,
+)
+from summarizer.types import Article, Quote, QuoteKind
+
+_OPENING = "“«„"
+_CLOSING = "”»"
+_STRAIGHT = '"'
+_MIN_CONTENT_TOKENS = 3
+_SUBJECTS = ("nsubj", "nsubjpass")
+_CONTENT_DEPS = ("ccomp", "parataxis")
+# A speaker label before a colon: "Pat Caddell:", "WALLACE:", "Poll:".
+_LABEL_MAX_TOKENS = 4
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """Quoted words in one paragraph: `start`/`end` exclude the quotation marks."""
+
+    paragraph: int
+    start: int
+    end: int
+    continues: bool  # left open at the paragraph end; the next paragraph carries on
+
+
+@dataclass
+class _Found:
+    """A quote under construction, with the cue token it hangs on."""
+
+    speaker: str | None
+    cue: str
+    parts: list[tuple[int, int]]
+    kind: QuoteKind
+    paragraph: int
+    cue_offset: int
+
+
+def extract_quotes(article: Article, docs: Sequence[Doc], index: ActorIndex) -> list[Quote]:
+    """All quotes of `article`, in article order.
+
+    Args:
+        article: the article; `docs[i]` is the parse of `article.paragraphs[i]`.
+        docs: one spaCy Doc per paragraph.
+        index: the article's actors; speaker references found here are recorded in it.
+
+    Returns:
+        The quotes, direct and reported, ordered by where their content starts.
+    """
+    segments = list(_quoted_segments(article))
+    found = _direct_quotes(article, docs, index, segments)
+    used_cues = {q.cue_offset for q in found}
+    for paragraph, doc in zip(article.paragraphs, docs, strict=True):
+        for reported in _reported_quotes(paragraph.start, paragraph.number, doc, index):
+            if reported.cue_offset in used_cues or _inside_any(reported.cue_offset, segments):
+                continue
+            if _overlaps_found(reported, found):
+                continue
+            used_cues.add(reported.cue_offset)
+            found.append(reported)
+        found.extend(_label_quotes(paragraph.start, paragraph.number, doc, index, found))
+    quotes = [quote for quote in (_to_quote(article, f) for f in found) if quote.text]
+    for quote in quotes:
+        if quote.speaker:
+            index.quoted(quote.speaker)
+    return sorted(quotes, key=lambda q: (q.start, q.end))
+
+
+# --- direct quotes --------------------------------------------------------------------
+
+
+def _quoted_segments(article: Article) -> Iterator[_Segment]:
+    """Pair quotation marks paragraph by paragraph; stray marks are ignored."""
+    paragraphs = article.paragraphs
+    for position, paragraph in enumerate(paragraphs):
+        text = paragraph.text
+        opened: int | None = None
+        for i, ch in enumerate(text):
+            if ch in _OPENING or (ch == _STRAIGHT and opened is None and _opens(text, i)):
+                opened = i + 1
+            elif (ch in _CLOSING or ch == _STRAIGHT) and opened is not None:
+                if i > opened:
+                    yield _Segment(paragraph.number, paragraph.start + opened,
+                                   paragraph.start + i, continues=False)
+                opened = None
+        if opened is not None and opened < len(text):
+            following = paragraphs[position + 1].text if position + 1 < len(paragraphs) else ""
+            if following[:1] in _OPENING + _STRAIGHT:
+                yield _Segment(paragraph.number, paragraph.start + opened,
+                               paragraph.start + len(text), continues=True)
+
+
+def _opens(text: str, i: int) -> bool:
+    """A straight quotation mark opens when it starts a word: after a space or bracket,
+    before a non-space."""
+    before = text[i - 1] if i else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before.isspace() or before in "([{—–-:") and not after.isspace()
+
+
+def _direct_quotes(article: Article, docs: Sequence[Doc], index: ActorIndex,
+                   segments: Sequence[_Segment]) -> list[_Found]:
+    found: list[_Found] = []
+    previous: _Found | None = None
+    previous_segment: _Segment | None = None
+    for segment in segments:
+        paragraph = article.paragraphs[segment.paragraph - 1]
+        doc = docs[segment.paragraph - 1]
+        cue = _cue_for_segment(doc, paragraph.start, segment, segments)
+        content = (segment.start, segment.end)
+        if cue is None:
+            # An uncued quote right after a cued one (the same sentence run, or a quote that
+            # continues over a paragraph break) carries on the same speaker.
+            if previous is not None and previous_segment is not None and _carries_on(
+                article, previous_segment, segment, previous.cue_offset
+            ):
+                if previous.paragraph == segment.paragraph:
+                    previous.parts.append(content)
+                else:
+                    previous = _Found(previous.speaker, previous.cue, [content], "direct",
+                                      segment.paragraph, previous.cue_offset)
+                    found.append(previous)
+                previous_segment = segment
+                continue
+            previous, previous_segment = None, segment
+            if not _introduced_by_colon(article, segment, docs, index, found):
+                continue
+            previous = found[-1]
+            continue
+        token, cue_text = cue
+        cue_offset = paragraph.start + token.idx
+        if previous is not None and previous.cue_offset == cue_offset:
+            if not any(a <= content[0] < b for a, b in previous.parts):
+                previous.parts.append(content)  # a quote split around its cue
+            previous_segment = segment
+            continue
+        inside, clause = _enclosing_content(token, paragraph.start, segment)
+        if not inside and _word_count(article.text[segment.start:segment.end]) < 4:
+            # A short quoted phrase beside a cue but outside what was said: a title or a
+            # scare quote ("said on “Morning Joe”").
+            previous, previous_segment = None, segment
+            continue
+        kind: QuoteKind = "direct"
+        parts = [content]
+        if clause is not None:
+            # Quoted words inside a reported clause ("said that the ad “wrongfully” suggests
+            # ..."): the clause is what was said.
+            parts = clause
+            quoted = segment.end - segment.start
+            kind = "direct" if quoted >= 0.5 * sum(b - a for a, b in clause) else "reported"
+        previous = _Found(_speaker_of_cue(token, index), cue_text, parts, kind,
+                          segment.paragraph, cue_offset)
+        found.append(previous)
+        previous_segment = segment
+    return found
+
+
+def _enclosing_content(cue: Token, base: int,
+                       segment: _Segment) -> tuple[bool, list[tuple[int, int]] | None]:
+    """Whether the quoted words overlap what the cue reports, and the cue's reported clause
+    when it holds the quoted words and more."""
+    parts = [(base + a, base + b) for a, b in _content_parts(cue)]
+    inside = any(min(end, segment.end) > max(start, segment.start) for start, end in parts)
+    for start, end in parts:
+        if start <= segment.start and segment.end <= end + 1:
+            outside = (segment.start - start) + max(0, end - segment.end - 1)
+            return True, (parts if outside > 15 else None)
+    return inside, None
+
+
+def _word_count(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def _carries_on(article: Article, before: _Segment, after: _Segment, cue_offset: int) -> bool:
+    """True when `after` continues the quote of `before`: across a paragraph break, or with
+    nothing but punctuation or the first quote's own cue between them
+    ("“...,” he said. “...”")."""
+    if before.continues and after.paragraph == before.paragraph + 1:
+        return True
+    if before.paragraph != after.paragraph:
+        return False
+    between = article.text[before.end: after.start]
+    if not re.search(r"\w", between):
+        return True
+    return before.end <= cue_offset < after.start
+
+
+def _cue_for_segment(doc: Doc, base: int, segment: _Segment,
+                     segments: Sequence[_Segment]) -> tuple[Token, str] | None:
+    """The speech cue of a quote: the nearest speech verb in its sentence(s) outside quotes,
+    or a colon right before it whose clause has a subject."""
+    local_start, local_end = segment.start - base, segment.end - base
+    sentences = {t.sent for t in doc if local_start <= t.idx < local_end}
+    if not sentences:
+        return None
+    quoted = [(s.start - base, s.end - base) for s in segments if s.paragraph == segment.paragraph]
+    best: tuple[int, Token, str] | None = None
+    for sentence in sentences:
+        for token in sentence:
+            if any(a - 1 <= token.idx < b + 1 for a, b in quoted):
+                continue
+            cue_text = _cue_words(token)
+            if cue_text is None and token.text == ":" and _colon_before(doc, token, local_start):
+                cue_text = ":"
+            if cue_text is None:
+                continue
+            distance = (local_start - token.idx if token.idx < local_start
+                        else token.idx - local_end)
+            if best is None or distance < best[0]:
+                best = (distance, token, cue_text)
+    return (best[1], best[2]) if best else None
+
+
+def _colon_before(doc: Doc, colon: Token, quote_start: int) -> bool:
+    gap = doc.text[colon.idx + 1: quote_start]
+    return len(gap.strip()) <= 1 and any(
+        t.dep_ in _SUBJECTS or t.ent_type_ for t in doc[colon.sent.start: colon.i]
+    )
+
+
+def _introduced_by_colon(article: Article, segment: _Segment, docs: Sequence[Doc],
+                         index: ActorIndex, found: list[_Found]) -> bool:
+    """A quote opening a paragraph after one that ends "X said:" belongs to X."""
+    if segment.paragraph < 2:
+        return False
+    before = article.paragraphs[segment.paragraph - 2]
+    current = article.paragraphs[segment.paragraph - 1]
+    if not before.text.rstrip().endswith(":") or segment.start - current.start > 1:
+        return False
+    doc = docs[segment.paragraph - 2]
+    sentence = list(doc.sents)[-1]
+    cue = next((t for t in sentence if _cue_words(t)), None)
+    subject_of = cue if cue is not None else sentence.root
+    speaker = _speaker_of_cue(subject_of, index)
+    found.append(_Found(speaker, _cue_words(cue) or ":" if cue else ":",
+                        [(segment.start, segment.end)], "direct", segment.paragraph,
+                        before.start + subject_of.idx))
+    return True
+
+
+# --- reported speech ------------------------------------------------------------------
+
+
+def _reported_quotes(base: int, number: int, doc: Doc, index: ActorIndex) -> Iterator[_Found]:
+    for token in doc:
+        if token.lower_ == "according":
+            quote = _according_to(base, number, token, index)
+        else:
+            cue_text = _cue_words(token)
+            quote = _reported(base, number, token, cue_text, index) if cue_text else None
+        if quote is not None:
+            yield quote
+
+
+def _reported(base: int, number: int, cue: Token, cue_text: str,
+              index: ActorIndex) -> _Found | None:
+    """ "X said (that) ...", "..., X said.", "As X noted, ...", "X accused Y of ..."."""
+    parts = _content_parts(cue)
+    if not parts:
+        return None
+    return _Found(_speaker_of_cue(cue, index), cue_text,
+                  [(base + a, base + b) for a, b in parts], "reported", number, base + cue.idx)
+
+
+def _content_parts(cue: Token) -> list[tuple[int, int]]:
+    """Char spans (in the paragraph) of what the cue reports."""
+    complements = [c for c in cue.children if c.dep_ in _CONTENT_DEPS]
+    if complements:
+        tokens = [t for c in complements for t in c.subtree]
+        return _spans_of(tokens)
+    if cue.lower_ in OBJECT_CONTENT_VERBS:
+        return _object_content(cue)
+    # Inverted or parenthetical cues: "..., Putin declared, is that ...", "As X noted, ...",
+    # "The EXPO, say the pages, concentrates on ...": the content is the clause around them.
+    if cue.dep_ in ("parataxis", "advcl", "ccomp", "conj") and cue.head.i != cue.i:
+        if cue.dep_ == "advcl" and not any(c.lower_ == "as" for c in cue.children):
+            return []
+        if cue.dep_ in ("conj", "ccomp") and cue.head.i < cue.i:
+            return []
+        kept = [s for s in cue.children if s.dep_ in _SUBJECTS and s not in _subjects(cue)]
+        outside = {t.i for t in cue.subtree} - {t.i for s in kept for t in s.subtree}
+        clause = [t for t in cue.head.subtree if t.i not in outside]
+        return _spans_of(clause)
+    return []
+
+
+def _object_content(cue: Token) -> list[tuple[int, int]]:
+    """ "accused X of Y" -> "X of Y"; "expressed hope for Y" -> "hope for Y"."""
+    objects = [c for c in cue.rights if c.dep_ in ("dobj", "prep", "xcomp", "ccomp")]
+    if cue.lower_.startswith("express") and not any(
+        o.lower_ in EXPRESS_OBJECTS for o in objects
+    ):
+        return []
+    if not objects:
+        return []
+    tokens = [t for o in objects for t in o.subtree]
+    return _spans_of(tokens)
+
+
+def _according_to(base: int, number: int, according: Token,
+                  index: ActorIndex) -> _Found | None:
+    """ "According to X, ..." and "..., according to X."."""
+    to = next((c for c in according.children if c.lower_ == "to"), None)
+    source = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+    if source is None:
+        return None
+    if _cue_words(according.head):
+        return None  # "According to an interview, X said ...": the verb is the cue
+    outside = set(t.i for t in according.subtree)
+    sentence = according.sent
+    clause = [t for t in sentence if t.i not in outside]
+    parts = _spans_of(clause)
+    if not parts:
+        return None
+    return _Found(_speaker_of_source(source, index), "according to",
+                  [(base + a, base + b) for a, b in parts], "reported", number,
+                  base + according.idx)
+
+
+def _spans_of(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """Contiguous char spans of `tokens`, trimmed of edge punctuation and "that"; empty when
+    the content is too short to be a statement."""
+    ordered = sorted(tokens, key=lambda t: t.i)
+    words = [t for t in ordered if not t.is_punct]
+    if len(words) < _MIN_CONTENT_TOKENS:
+        return []
+    runs: list[list[Token]] = []
+    for token in ordered:
+        if runs and token.i == runs[-1][-1].i + 1:
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    spans = []
+    for run in runs:
+        while run and (run[0].is_punct or (run[0].dep_ == "mark" and run[0].lower_ == "that")):
+            run.pop(0)
+        while run and run[-1].is_punct and run[-1].text not in ("”", '"', ")", "?", "!"):
+            run.pop()
+        if run:
+            spans.append((run[0].idx, run[-1].idx + len(run[-1].text)))
+    return spans
+
+
+# --- speaker labels ("WALLACE: ...") ----------------------------------------------------
+
+
+def _label_quotes(base: int, number: int, doc: Doc, index: ActorIndex,
+                  found: Sequence[_Found]) -> Iterator[_Found]:
+    """ "Pat Caddell: Democrats are worried", a transcript's "WALLACE: ..." line."""
+    for sentence in doc.sents:
+        label = _speaker_label(sentence)
+        if label is None:
+            continue
+        colon = label[-1].i + 1
+        content = doc[colon + 1: sentence.end]
+        if len([t for t in content if not t.is_punct]) < _MIN_CONTENT_TOKENS:
+            continue
+        start = base + content[0].idx
+        if any(a <= start < b for q in found for a, b in q.parts):
+            continue
+        end = base + content.end_char
+        name = index.actor_for_span(base + label.start_char, base + label.end_char)
+        yield _Found(name or label.text.strip("\"“ "), ":", [(start, end)], "direct", number,
+                     base + doc[colon].idx)
+
+
+def _speaker_label(sentence: Span) -> Span | None:
+    """The short all-name prefix before a colon that starts a sentence, if any."""
+    doc = sentence.doc
+    for token in sentence[: _LABEL_MAX_TOKENS + 2]:
+        if token.text == ":":
+            label = [t for t in doc[sentence.start: token.i] if t.text not in ('"', "“")]
+            if label and len(label) <= _LABEL_MAX_TOKENS and all(
+                t.text[:1].isupper() for t in label
+            ):
+                return doc[label[0].i: label[-1].i + 1]
+            return None
+    return None
+
+
+# --- cues and speakers ----------------------------------------------------------------
+
+
+def _cue_words(token: Token) -> str | None:
+    """The cue's words ("said", "has insisted", "points out") if `token` is a speech verb."""
+    word = token.lower_
+    if not token.tag_.startswith("VB"):
+        return None
+    if word in PHRASAL_SPEECH_VERBS:
+        particle = next((c for c in token.children if c.lower_ == PHRASAL_SPEECH_VERBS[word]),
+                        None)
+        if particle is None:
+            return None
+        return f"{token.text} {particle.text}"
+    if word not in SPEECH_VERBS and not (
+        word in OBJECT_CONTENT_VERBS
+        and any(c.lower_ in EXPRESS_OBJECTS for c in token.rights)
+    ):
+        return None
+    if word in ("told", "tell", "tells", "telling") and not any(
+        c.dep_ in ("ccomp", "dobj", "dative") for c in token.children
+    ):
+        return None
+    if word.startswith("express"):
+        noun = next(c for c in token.rights if c.lower_ in EXPRESS_OBJECTS)
+        return f"{token.text} {noun.text}"
+    return token.text
+
+
+def _speaker_of_cue(cue: Token, index: ActorIndex) -> str | None:
+    """The speaker of a cue verb: its subject, or the subject of the verb it hangs on
+    ("..., saying that ...", "... and added that ...")."""
+    verb: Token | None = _clause_before(cue) if cue.is_punct else cue
+    for _ in range(3):
+        if verb is None:
+            break
+        subjects = _subjects(verb)
+        if subjects:
+            named = [s for s in subjects if _named(s, index)]
+            return _speaker_of_source((named or subjects)[0], index)
+        if verb.dep_ in ("advcl", "conj", "xcomp", "acl") and verb.head.i != verb.i:
+            verb = verb.head
+        else:
+            break
+    # "..., said the Russian presidential pages.": an agent or object after the verb.
+    agents = [c for c in cue.rights if c.dep_ in ("agent",)]
+    for agent in agents:
+        objects = [c for c in agent.children if c.dep_ == "pobj"]
+        if objects:
+            return _speaker_of_source(objects[0], index)
+    return None
+
+
+def _clause_before(colon: Token) -> Token | None:
+    """The head of the clause that a colon ends ("Maria Lopez put it simply:")."""
+    doc = colon.doc
+    start = colon.sent.start
+    for token in doc[start: colon.i]:
+        if not (start <= token.head.i < colon.i) or token.head.i == token.i:
+            return token
+    return None
+
+
+def _subjects(verb: Token) -> list[Token]:
+    """The verb's subjects; in a parenthetical cue ("The EXPO, say the pages, ...") the parser
+    may take the content's subject for the cue's too, so one after the verb wins."""
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+    after = [s for s in subjects if s.i > verb.i]
+    if after and len(after) < len(subjects):
+        return after
+    return subjects
+
+
+def _named(token: Token, index: ActorIndex) -> bool:
+    subtree = list(token.subtree)
+    start = index.offset(subtree[0])
+    end = index.offset(subtree[-1]) + len(subtree[-1].text)
+    return index.mention_in(start, end) is not None
+
+
+def _speaker_of_source(source: Token, index: ActorIndex) -> str | None:
+    """Name the source noun phrase headed by `source`: an actor's canonical name (a name, a
+    pronoun, a nominal), else the phrase itself ("a Chinese expert"), else None."""
+    if source.lower_ in ("who", "that", "which") and source.head.dep_ == "relcl":
+        source = source.head.head  # "Clinton, who said ...": the relative clause's noun
+    if source.lower_ in PRONOUNS:
+        return index.resolve_pronoun(source)
+    base = index.offset(source) - source.idx
+    # The name inside the phrase: "Putin", "the head of Roscosmos, Yuri Borisov".
+    head_start = base + source.left_edge.idx
+    own = [t for t in source.subtree if t.dep_ not in ("relcl", "acl")]
+    own_end = base + own[-1].idx + len(own[-1].text)
+    head_name = index.actor_for_span(base + source.idx, base + source.idx + len(source.text))
+    if head_name:
+        return head_name
+    if source.tag_ in ("NNP", "NNPS") or source.lower_ not in TITLE_WORDS:
+        name = index.actor_for_span(head_start, own_end)
+        if name and _names_the_phrase(source):
+            return name
+    if source.lower_ in TITLE_WORDS:
+        named_inside = _appositive_name(source, index)
+        if named_inside:
+            return named_inside
+        resolved = index.resolve_nominal(source)
+        if resolved:
+            return resolved
+    return _phrase_text(source)
+
+
+def _names_the_phrase(source: Token) -> bool:
+    """True when the actor inside the phrase is the phrase itself ("the Global Times"), not
+    a part of it ("a Chinese expert")."""
+    return source.tag_ in ("NNP", "NNPS")
+
+
+def _appositive_name(source: Token, index: ActorIndex) -> str | None:
+    """ "the head of Roscosmos, Yuri Borisov": the person named beside the title."""
+    base = index.offset(source) - source.idx
+    for token in source.subtree:
+        if token.dep_ in ("appos", "conj") and token.i > source.i and token.tag_ == "NNP":
+            previous = token.doc[token.left_edge.i - 1] if token.left_edge.i > 0 else None
+            if previous is None or previous.text != ",":
+                continue
+            name = index.actor_for_span(base + token.left_edge.idx,
+                                        base + token.idx + len(token.text))
+            if name:
+                group = next(g for g in index.groups.values() if index.name_of(g.key) == name)
+                if group.type == "person":
+                    return name
+    return None
+
+
+def _phrase_text(source: Token) -> str:
+    """The source phrase as written, without a relative clause or trailing punctuation."""
+    clauses = {t.i for child in source.subtree if child.dep_ == "relcl" for t in child.subtree}
+    tokens = [t for t in source.subtree if t.i not in clauses] or [source]
+    return source.doc[tokens[0].i: tokens[-1].i + 1].text.strip(" ,;:")
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _inside_any(offset: int, segments: Sequence[_Segment]) -> bool:
+    return any(s.start <= offset < s.end for s in segments)
+
+
+def _overlaps_found(quote: _Found, found: Sequence[_Found]) -> bool:
+    """A reported quote whose content is mostly already taken by a direct one."""
+    for other in found:
+        for a, b in quote.parts:
+            for c, d in other.parts:
+                overlap = min(b, d) - max(a, c)
+                if overlap > 0 and overlap >= 0.5 * min(b - a, d - c):
+                    return True
+    return False
+
+
+def _to_quote(article: Article, found: _Found) -> Quote:
+    parts = sorted(found.parts)
+    text = " ".join(article.text[a:b].strip() for a, b in parts)
+    return Quote(
+        speaker=found.speaker, cue=found.cue, text=" ".join(text.split()), kind=found.kind,
+        paragraph=found.paragraph, start=parts[0][0], end=parts[-1][1],
+    )

@@ -1,0 +1,172 @@
+"""Fixtures for the bot tests: the fake Discord, a fake analyzer for fast unit tests, the real
+embedded-model analyzer (loaded once per session), and a helper that runs the real bot
+against the fake on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # `tests.fake_discord` and `bot` import from the checkout
+    sys.path.insert(0, str(ROOT))
+
+from bot.app import BriefingBot, CoreAnalyzer, discord_endpoints  # noqa: E402
+from bot.settings import Cooldown, Secret, Settings  # noqa: E402
+from bot.state import State  # noqa: E402
+from summarizer.api import AnalysisOptions  # noqa: E402
+from summarizer.types import (  # noqa: E402
+    Actor,
+    Article,
+    Briefing,
+    Bullet,
+    ModelInfo,
+    Quote,
+    Topic,
+)
+from tests.fake_discord import FakeDiscord  # noqa: E402
+
+TOKEN = "fake.bot-token.do-not-log-me-7f3a9c"
+
+
+class FakeClock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class FakeAnalyzer:
+    """Builds a deterministic briefing from the article's own paragraphs; optional delay."""
+
+    def __init__(self, delay: float = 0.0, *, many: int = 0, hostile: bool = False) -> None:
+        self.delay = delay
+        self.many = many
+        self.hostile = hostile
+        self.calls: list[tuple[str, AnalysisOptions]] = []
+        self._lock = threading.Lock()
+        self.error: Exception | None = None
+
+    def analyse(self, article: Article, options: AnalysisOptions | None = None) -> Briefing:
+        options = options or AnalysisOptions()
+        with self._lock:
+            self.calls.append((article.digest, options))
+        if self.delay:
+            time.sleep(self.delay)  # a blocking call, like the real models
+        if self.error is not None:
+            raise self.error
+        paragraphs = article.paragraphs
+        noise = " @everyone <@123456789012345678> **bold**" if self.hostile else ""
+        bullets = tuple(Bullet(p.sentences[0].text + noise if p.sentences else p.text,
+                               (p.number,)) for p in paragraphs[: options.length])
+        labels = options.labels or ("politics", "business", "technology", "sport")
+        extra = tuple(f"extra topic {i}" for i in range(self.many))
+        topics = tuple(Topic(label, 0.9 - i * 0.1, (1 + i % len(paragraphs), 2),
+                             (Bullet("Topic bullet" + noise, (1,)),))
+                       for i, label in enumerate((*labels, *extra)))
+        actors = (
+            Actor("Vladimir Putin", "person", "President of Russia", ("Putin",), 7, (1, 2, 3)),
+            Actor("Xi Jinping", "person", "Chinese leader", ("Xi",), 5, (1, 4)),
+            Actor("Kremlin", "organization", None, (), 2, (5,)),
+            Actor("Beijing", "place", None, (), 3, (2, 6)),
+            *(Actor(f"Person {i}" + noise, "person", "x" * 200, (), 1, (i % 9 + 1,))
+              for i in range(self.many)),
+        )
+        quotes = (
+            Quote("Vladimir Putin", "said", "Relations are at their best" + noise, "direct", 2),
+            Quote("Xi Jinping", "told", "the partnership would deepen", "reported", 4),
+            *(Quote(f"Person {i}", "said", "q" * 1500, "direct", 3) for i in range(self.many)),
+        )
+        return Briefing(
+            article=article, models=self.model_info(),
+            summary=bullets if "summary" in options.sections else None,
+            topics=topics if "topics" in options.sections else None,
+            actors=actors if "actors" in options.sections else None,
+            quotes=quotes if "quotes" in options.sections else None,
+        )
+
+    def model_info(self) -> ModelInfo:
+        return ModelInfo("fake-summary", "fake-topics", "fake-entities")
+
+    def warm_up(self) -> None:
+        return None
+
+    def cache_stats(self) -> tuple[int, int, int, int] | None:
+        return (3, 4096, 1, 2)
+
+
+def make_settings(db_path: Path, **changes: Any) -> Settings:
+    settings = Settings(token=Secret(TOKEN), db_path=db_path, cache_dir=None,
+                        allow_private_urls=True, cooldown=Cooldown(rate=0, per=1))
+    return replace(settings, **changes)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    server = await FakeDiscord(heartbeat_interval_ms=400).start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2024, 5, 21, 6, 0, tzinfo=UTC))
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    fake: FakeDiscord, analyzer: Any, db_path: Path, *, clock: Callable[[], datetime] | None = None,
+    **settings_changes: Any,
+) -> AsyncIterator[BriefingBot]:
+    """The real bot, logged into the fake Discord, until the block ends."""
+    settings = make_settings(db_path, **settings_changes)
+    state = State(db_path)
+    extra: dict[str, Any] = {"clock": clock} if clock is not None else {}
+    with discord_endpoints(fake.api_base, fake.gateway_url):
+        bot = BriefingBot(settings, analyzer=analyzer, state=state, guild_ready_timeout=0.05,
+                          schedule_interval=3600, **extra)
+        fake.ready.clear()
+        task = asyncio.create_task(bot.start(TOKEN))
+        try:
+            ready = asyncio.ensure_future(fake.ready.wait())
+            await asyncio.wait({ready, task}, timeout=15, return_when=asyncio.FIRST_COMPLETED)
+            if task.done():
+                task.result()  # the bot stopped: raise its error here
+                raise RuntimeError("the bot stopped before connecting")
+            if not ready.done():
+                ready.cancel()
+                raise TimeoutError("the bot did not connect to the fake Discord in 15 s")
+            yield bot
+        finally:
+            await bot.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(task, 10)
+            state.close()
+
+
+@pytest.fixture(scope="session")
+def real_analyzer(tmp_path_factory: pytest.TempPathFactory) -> CoreAnalyzer:
+    """The core Analyzer on the embedded models, loaded once, with an on-disk cache."""
+    from summarizer.api import Analyzer
+    from summarizer.cache import BriefingCache
+
+    try:  # the cache stores briefings through summarizer.render
+        import summarizer.render  # noqa: F401
+
+        cache: BriefingCache | None = BriefingCache(tmp_path_factory.mktemp("cache"))
+    except ImportError:
+        cache = None
+    analyzer = CoreAnalyzer(Analyzer(cache=cache))
+    analyzer.warm_up()
+    return analyzer

@@ -1,0 +1,246 @@
+"""Unit tests of the pure parts: formatting within limits, state, schedule rules, worker,
+settings."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import FakeAnalyzer
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot import formatting
+from bot.errors import BotError, BusyError, user_message
+from bot.schedule import due_date, last_occurrence_date, parse_time, parse_timezone
+from bot.settings import Secret, SettingsError, settings_from_env
+from bot.state import SCHEMA_VERSION, Schedule, State, StateError
+from bot.worker import AnalysisWorker
+from summarizer.api import AnalysisOptions
+from summarizer.article import article_from_text, sample_article
+from summarizer.errors import InputError
+from summarizer.types import Actor, Briefing, Bullet, ModelInfo, Quote, Topic
+from tests.fake_discord import message_violations
+
+MODELS = ModelInfo("s", "t", "e")
+text_st = st.text(min_size=0, max_size=3000)
+
+
+def payload(embeds: list) -> dict:
+    return {"embeds": [e.to_dict() for e in embeds], "allowed_mentions": {"parse": []}}
+
+
+@pytest.mark.parametrize(("numbers", "expected"), [
+    ((1,), "¶1"), ((3, 1, 2), "¶1–3"), ((1, 2, 3, 7), "¶1–3, 7"), ((5, 5, 9, 10), "¶5, 9–10"),
+    ((), "¶?"),
+])
+def test_paragraph_references(numbers: tuple[int, ...], expected: str) -> None:
+    assert formatting.paragraphs_ref(numbers) == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(text_st, max_size=40), st.text(max_size=400))
+def test_pages_always_fit_the_limits(lines: list[str], title: str) -> None:
+    pages = formatting.paginate(title, lines, sample_article(), empty="none")
+    assert pages
+    for page in pages:
+        assert message_violations(payload([page])) == []
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(text_st, st.text(min_size=1, max_size=300)), max_size=30),
+       st.text(min_size=1, max_size=500))
+def test_briefing_embed_fits_whatever_the_content(items: list[tuple[str, str]],
+                                                  name: str) -> None:
+    article = sample_article()
+    briefing = Briefing(
+        article=article, models=MODELS,
+        summary=tuple(Bullet(text, (1, 2)) for text, _ in items),
+        topics=tuple(Topic(label, 0.5, (1,), (Bullet(text, (3,)),)) for text, label in items),
+        actors=tuple(Actor(label, "person", text, (name,), 3, (1, 4)) for text, label in items),
+        quotes=tuple(Quote(label, "said", text, "direct", 2) for text, label in items),
+    )
+    embed = formatting.briefing_embed(briefing)
+    assert message_violations(payload([embed])) == []
+    assert formatting.embed_size(embed) <= formatting.MESSAGE_EMBED_TOTAL
+    for pages in (formatting.summary_pages(briefing), formatting.topics_pages(briefing),
+                  formatting.actors_pages(briefing), formatting.quotes_pages(briefing, name)):
+        for page in pages:
+            assert message_violations(payload([page])) == []
+
+
+def test_every_line_names_its_paragraphs() -> None:
+    assert formatting.bullet_line(Bullet("Shares fell.", (2, 3))).endswith("(¶2–3)")
+    actor = Actor("Ann Lee", "person", "minister", ("Lee",), 2, (1, 4))
+    assert "(¶1, 4)" in formatting.actor_line(actor)
+    quote = Quote("Ann Lee", "said", "We will act", "direct", 5)
+    assert formatting.quote_line(quote).endswith("(¶5)")
+
+
+def test_markdown_and_mentions_are_neutralised() -> None:
+    line = formatting.bullet_line(Bullet("**Loud** @everyone <@123456789012345678>", (1,)))
+    assert "**Loud**" not in line and "@everyone" not in line
+    assert "<@123456789012345678>" not in line
+
+
+def test_choices_are_capped_and_prefix_first() -> None:
+    names = [f"topic {i}" for i in range(40)] + ["a" * 101, "economy", "the economy"]
+    picked = formatting.choices(names, "eco")
+    assert picked == ["economy", "the economy"]
+    assert len(formatting.choices(names, "")) == 25
+
+
+def test_state_survives_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "state.db"
+    state = State(path)
+    article = article_from_text("Title: Dock strike ends\n\n" + "Workers at the dock voted "
+                                "to end their strike on Friday after a new offer. " * 4)
+    state.set_article(10, 1, article, set_by=5)
+    state.set_labels(1, ("ports", "labour"))
+    state.set_schedule(Schedule(1, 10, "08:00", "UTC", None), set_by=5)
+    state.close()
+    again = State(path)
+    restored = again.article(10)
+    assert restored == article
+    assert again.labels(1) == ("ports", "labour") and again.labels(2) is None
+    assert again.schedule(1) == Schedule(1, 10, "08:00", "UTC", None)
+    assert again.reset_article(10) and again.article(10) is None
+    again.set_labels(1, None)
+    assert again.labels(1) is None
+    again.close()
+
+
+def test_claim_post_is_atomic_across_threads(tmp_path: Path) -> None:
+    state = State(tmp_path / "s.db")
+    state.set_schedule(Schedule(1, 10, "08:00", "UTC", None), set_by=None)
+    wins: list[bool] = []
+    threads = [threading.Thread(target=lambda: wins.append(state.claim_post(1, date(2024, 5, 1))))
+               for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wins.count(True) == 1
+    assert not state.claim_post(1, date(2024, 4, 30))  # never an older day after a newer one
+    assert state.claim_post(1, date(2024, 5, 2))
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    state = State(tmp_path / "s.db")
+    state._db.execute("UPDATE meta SET value=? WHERE key='schema_version'",
+                      (str(SCHEMA_VERSION + 1),))
+    state.close()
+    with pytest.raises(StateError, match="newer version"):
+        State(tmp_path / "s.db")
+
+
+GRACE = timedelta(hours=1)
+
+
+@pytest.mark.parametrize(("now", "last", "expected"), [
+    (datetime(2024, 5, 21, 6, 59, tzinfo=UTC), None, None),               # 08:59 Paris
+    (datetime(2024, 5, 21, 7, 0, tzinfo=UTC), None, date(2024, 5, 21)),   # on time
+    (datetime(2024, 5, 21, 8, 0, tzinfo=UTC), None, date(2024, 5, 21)),   # end of grace
+    (datetime(2024, 5, 21, 8, 1, tzinfo=UTC), None, None),                # too late
+    (datetime(2024, 5, 21, 7, 30, tzinfo=UTC), "2024-05-21", None),       # already posted
+    (datetime(2024, 5, 21, 7, 30, tzinfo=UTC), "2024-05-20", date(2024, 5, 21)),
+    (datetime(2024, 1, 15, 8, 30, tzinfo=UTC), None, date(2024, 1, 15)),  # winter: UTC+1
+])
+def test_due_dates(now: datetime, last: str | None, expected: date | None) -> None:
+    schedule = Schedule(1, 10, "09:00", "Europe/Paris", last)
+    assert due_date(schedule, now, GRACE) == expected
+
+
+def test_due_across_midnight() -> None:
+    schedule = Schedule(1, 10, "23:50", "UTC", "2024-05-20")
+    assert due_date(schedule, datetime(2024, 5, 22, 0, 20, tzinfo=UTC), GRACE) == date(2024, 5, 21)
+
+
+def test_set_skips_an_occurrence_already_past() -> None:
+    now = datetime(2024, 5, 21, 10, 0, tzinfo=UTC)
+    assert last_occurrence_date("09:00", "UTC", now) == date(2024, 5, 21)
+    assert last_occurrence_date("11:00", "UTC", now) == date(2024, 5, 20)
+
+
+@pytest.mark.parametrize("value", ["24:00", "9", "09:60", "nine", ""])
+def test_bad_times(value: str) -> None:
+    with pytest.raises(BotError, match="HH:MM"):
+        parse_time(value)
+
+
+def test_time_zones() -> None:
+    assert parse_timezone("utc").key == "UTC"
+    assert parse_timezone(" Asia/Tokyo ").key == "Asia/Tokyo"
+    with pytest.raises(BotError, match="IANA"):
+        parse_timezone("../etc/passwd")
+
+
+async def test_worker_single_flight_and_memory() -> None:
+    analyzer = FakeAnalyzer(delay=0.3)
+    worker = AnalysisWorker(analyzer, threads=2)
+    article, options = sample_article(), AnalysisOptions(length=3)
+    results = await asyncio.gather(*(worker.analyse(article, options) for _ in range(10)))
+    assert len(analyzer.calls) == 1 and all(r is results[0] for r in results)
+    assert worker.peek(article, options) is results[0]
+    assert await worker.analyse(article, options) is results[0]
+    assert len(analyzer.calls) == 1 and worker.shared == 9
+    worker.close()
+
+
+async def test_worker_errors_reach_every_waiter_and_are_not_remembered() -> None:
+    analyzer = FakeAnalyzer(delay=0.1)
+    analyzer.error = InputError("nope")
+    worker = AnalysisWorker(analyzer)
+    article, options = sample_article(), AnalysisOptions()
+    results = await asyncio.gather(*(worker.analyse(article, options) for _ in range(3)),
+                                   return_exceptions=True)
+    assert all(isinstance(r, InputError) for r in results)
+    analyzer.error = None
+    assert (await worker.analyse(article, options)).summary is not None
+    worker.close()
+
+
+async def test_worker_refuses_when_full_and_keeps_loop_free() -> None:
+    worker = AnalysisWorker(FakeAnalyzer(delay=0.5), threads=1, queue_limit=2)
+    article = sample_article()
+    first = asyncio.ensure_future(worker.analyse(article, AnalysisOptions(length=1)))
+    second = asyncio.ensure_future(worker.analyse(article, AnalysisOptions(length=2)))
+    await asyncio.sleep(0)
+    with pytest.raises(BusyError):
+        await worker.analyse(article, AnalysisOptions(length=3))
+    started = time.perf_counter()
+    await asyncio.sleep(0.05)  # the loop is not blocked by the analysis threads
+    assert time.perf_counter() - started < 0.3
+    await asyncio.gather(first, second)
+    worker.close()
+
+
+def test_settings_from_env(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="DISCORD_TOKEN is not set"):
+        settings_from_env({})
+    loaded = settings_from_env({
+        "DISCORD_TOKEN": " abc.def ", "DISCORD_GUILD_ID": "123", "BRIEFING_DB_PATH": "x.db",
+        "BRIEFING_ALLOW_PRIVATE_URLS": "1", "BRIEFING_COOLDOWN": "5/10", "LOG_LEVEL": "debug",
+        "DISCORD_API_BASE": "http://127.0.0.1:1/api/v10/", "BRIEFING_MODELS": "hub",
+    })
+    assert loaded.token.reveal() == "abc.def" and loaded.guild_id == 123
+    assert loaded.allow_private_urls and loaded.cooldown.rate == 5 and loaded.log_level == "DEBUG"
+    assert loaded.api_base == "http://127.0.0.1:1/api/v10" and loaded.models.models == "hub"
+    assert "abc.def" not in repr(loaded) and "abc.def" not in str(loaded.token)
+    for bad in ({"DISCORD_GUILD_ID": "x"}, {"BRIEFING_COOLDOWN": "fast"},
+                {"LOG_LEVEL": "loud"}, {"BRIEFING_MODELS": "big"}, {"BRIEFING_WORKERS": "0"}):
+        with pytest.raises(SettingsError) as caught:
+            settings_from_env({"DISCORD_TOKEN": "abc.def", **bad})
+        assert "abc.def" not in str(caught.value)
+    assert Secret("a") == Secret("a")
+
+
+def test_user_messages() -> None:
+    assert user_message(InputError("The article is empty.")) == "The article is empty."
+    assert user_message(BusyError()).startswith("The bot is busy")
+    assert "went wrong" in user_message(KeyError("/home/bot/.cache/x"))
+    assert len(user_message(InputError("x " * 500))) <= 300

@@ -1,0 +1,178 @@
+"""Key actors: merging, roles, types, junk, mention counts and ranking."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from summarizer.article import article_from_text, sample_article
+from summarizer.backends.spacy_nlp import SpacyEntityRecognizer, SpacyPipeline
+from summarizer.people import People, analyse_people
+from summarizer.types import Actor, ActorType, Article, Entity
+
+
+@pytest.fixture(scope="session")
+def pipeline() -> SpacyPipeline:
+    return SpacyPipeline()
+
+
+@pytest.fixture(scope="session")
+def sample_people(pipeline: SpacyPipeline) -> People:
+    article = sample_article()
+    entities = SpacyEntityRecognizer(pipeline).recognize(article)
+    return analyse_people(article, pipeline.parse(article), entities)
+
+
+def analyse(pipeline: SpacyPipeline, text: str) -> People:
+    article = article_from_text(text, source="test")
+    entities = SpacyEntityRecognizer(pipeline).recognize(article)
+    return analyse_people(article, pipeline.parse(article), entities)
+
+
+def given_entities(article: Article, names: dict[str, ActorType]) -> list[Entity]:
+    """Entities as another recogniser might give them: every occurrence of each name."""
+    entities = []
+    for paragraph in article.paragraphs:
+        for name, kind in names.items():
+            for match in re.finditer(re.escape(name), paragraph.text):
+                start = paragraph.start + match.start()
+                entities.append(Entity(name, kind, start, start + len(name), paragraph.number))
+    return sorted(entities, key=lambda e: e.start)
+
+
+def by_name(people: People) -> dict[str, Actor]:
+    return {actor.name: actor for actor in people.actors}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "alias"),
+    [
+        pytest.param("Russian President Vladimir Putin arrived on Monday. Putin met students. "
+                     "Later Putin left.", "Vladimir Putin", "Putin", id="surname"),
+        pytest.param("Chinese President Xi Jinping hosted the talks. Xi praised the deal.",
+                     "Xi Jinping", "Xi", id="family-name-first"),
+    ],
+)
+def test_person_variants_merge_into_fullest_name(pipeline: SpacyPipeline, text: str, name: str,
+                                                 alias: str) -> None:
+    people = analyse(pipeline, text)
+    actors = by_name(people)
+    assert name in actors
+    assert alias in actors[name].aliases
+    assert alias not in actors
+    assert actors[name].type == "person"
+
+
+def test_outlet_with_and_without_article_is_one_actor(pipeline: SpacyPipeline) -> None:
+    article = article_from_text(
+        "The Global Times reported the deal. Readers of Global Times were pleased.", source="t"
+    )
+    entities = given_entities(article, {"The Global Times": "organization",
+                                        "Global Times": "organization"})
+    people = analyse_people(article, pipeline.parse(article), entities)
+    names = [a.name for a in people.actors]
+    assert names.count("Global Times") == 1
+    assert "The Global Times" not in names
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        pytest.param("However, presidential foreign policy aide Yuri Ushakov spoke to reporters.",
+                     "Yuri Ushakov", "presidential foreign policy aide", id="pre-modifier"),
+        pytest.param("The meeting was attended by former Russian Defense Minister Sergei Shoigu.",
+                     "Sergei Shoigu", "former Russian Defense Minister", id="capitalised-title"),
+        pytest.param("The head of the space agency Roscosmos, Yuri Borisov, shared details.",
+                     "Yuri Borisov", "head of the space agency Roscosmos", id="the-x-of-y-name"),
+        pytest.param("Anna Berg, the mayor of Oslo, opened the bridge on Monday.",
+                     "Anna Berg", "mayor of Oslo", id="appositive"),
+    ],
+)
+def test_roles(pipeline: SpacyPipeline, text: str, name: str, role: str) -> None:
+    actors = by_name(analyse(pipeline, text))
+    assert actors[name].role == role
+
+
+def test_junk_entities_are_not_actors(pipeline: SpacyPipeline) -> None:
+    article = article_from_text(
+        "THE statement was short. Defense Minister Andrei Belousov came First in the vote on "
+        "May 17, 2024, with 75 percent.", source="t")
+    entities = given_entities(article, {
+        "THE": "organization", "Defense": "organization", "First": "organization",
+        "May 17, 2024": "place", "75": "group", "Andrei Belousov": "person",
+    })
+    people = analyse_people(article, pipeline.parse(article), entities)
+    assert [a.name for a in people.actors] == ["Andrei Belousov"]
+    assert people.actors[0].role == "Defense Minister"
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "name", "expected"),
+    [
+        pytest.param("Putin spoke to state newspaper Rossiyskaya Gazeta on Friday.",
+                     {"Rossiyskaya Gazeta": "person"}, "Rossiyskaya Gazeta", "organization",
+                     id="context-noun"),
+        pytest.param("He visited the stands of China National Offshore Oil Corporation.",
+                     {"China National Offshore Oil Corporation": "place"},
+                     "China National Offshore Oil Corporation", "organization", id="suffix"),
+        pytest.param("In Harbin, the delegation laid flowers at the memorial.",
+                     {"Harbin": "person"}, "Harbin", "place", id="in-a-person"),
+        pytest.param("Harbin, a former Russian-majority metropolis, welcomed the guests.",
+                     {"Harbin": "person"}, "Harbin", "place", id="appositive-place"),
+    ],
+)
+def test_entity_type_mistakes_are_corrected(pipeline: SpacyPipeline, text: str,
+                                            names: dict[str, ActorType], name: str,
+                                            expected: ActorType) -> None:
+    article = article_from_text(text, source="t")
+    people = analyse_people(article, pipeline.parse(article), given_entities(article, names))
+    assert by_name(people)[name].type == expected
+
+
+def test_pronoun_and_nominal_references_count_as_mentions(pipeline: SpacyPipeline) -> None:
+    people = analyse(
+        pipeline,
+        "Russian President Vladimir Putin visited Harbin on Friday. He said that trade had "
+        "doubled. The president also met students.",
+    )
+    putin = by_name(people)["Vladimir Putin"]
+    assert putin.mentions == 3
+    assert putin.paragraphs == (1,)
+
+
+def test_actors_are_ranked_by_salience_not_alphabet(pipeline: SpacyPipeline) -> None:
+    people = analyse(
+        pipeline,
+        "Anna Berg met Tom Hale in Oslo.\n\nTom Hale said that the talks went well. Tom Hale "
+        "told reporters that a deal was near. Hale said the deal would be signed soon.",
+    )
+    assert people.actors[0].name == "Tom Hale"
+
+
+def test_sample_article_people(sample_people: People) -> None:
+    people = [a for a in sample_people.actors if a.type == "person"]
+    roles = {a.name: a.role for a in people}
+    assert roles == {
+        "Vladimir Putin": "Russian President",
+        "Xi Jinping": "Chinese President",
+        "Yuri Ushakov": "presidential foreign policy aide",
+        "Sergei Shoigu": "former Russian Defense Minister",
+        "Andrei Belousov": "current Defense Minister",
+        "Yuri Borisov": "head of the Russian space agency Roscosmos",
+    }
+    assert sample_people.actors[0].name == "Vladimir Putin"
+
+
+def test_sample_article_organisations_and_no_junk(sample_people: People) -> None:
+    types = {a.name: a.type for a in sample_people.actors}
+    for organisation in ("Global Times", "Rossiyskaya Gazeta", "Roscosmos", "AvtoVAZ",
+                         "Rosatom", "China National Offshore Oil Corporation",
+                         "Russian Direct Investment Fund", "European Space Agency", "NASA",
+                         "Reuters", "CCTV"):
+        assert types.get(organisation) == "organization", organisation
+    assert types["Harbin"] == "place"
+    names = set(types)
+    for junk in ("THE", "REMARK", "Defense", "First", "Meetings", "Moon"):
+        assert junk not in names or types[junk] != "person"
+    assert not {"THE", "REMARK", "Defense", "First", "Meetings"} & names

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from summarizer.article import Limits, article_from_bytes, article_from_text, load_article
+from summarizer.errors import InputError
+from summarizer.text import split_sentences
+
+PROSE = (
+    "The city council voted on Tuesday to expand the bus network. The mayor said the plan "
+    "would cost $4.5 million over two years.\n\nCritics argued that the money should go to "
+    "road repairs instead. A final decision is expected in March."
+)
+
+
+def test_sample_article_header_is_stripped_and_paragraphs_numbered(sample) -> None:
+    assert sample.date == "2024-05-21"
+    assert sample.text.startswith("Russian President Vladimir Putin's visit")
+    assert "date 2024" not in sample.text
+    assert len(sample.paragraphs) == 14
+    assert [p.number for p in sample.paragraphs] == list(range(1, 15))
+
+
+def test_offsets_point_into_the_text(sample) -> None:
+    for paragraph in sample.paragraphs:
+        assert sample.text[paragraph.start:paragraph.end] == paragraph.text
+        for sentence in paragraph.sentences:
+            assert sample.text[sentence.start:sentence.end] == sentence.text
+            assert sentence.paragraph == paragraph.number
+
+
+@pytest.mark.parametrize(
+    ("header", "date"),
+    [
+        (" date 2024-05-21 ", "2024-05-21"),
+        ("Date: 21 May 2024\n", "2024-05-21"),
+        ("Published: March 3, 2023\n", "2023-03-03"),
+        ("", None),
+    ],
+)
+def test_date_headers(header: str, date: str | None) -> None:
+    article = article_from_text(header + PROSE)
+    assert article.date == date
+    assert article.text.startswith("The city council")
+
+
+def test_headline_becomes_the_title() -> None:
+    article = article_from_text("Council expands bus network\n\n" + PROSE)
+    assert article.title == "Council expands bus network"
+    assert article.paragraphs[0].text.startswith("The city council")
+
+
+def test_a_first_sentence_is_not_taken_for_a_title() -> None:
+    article = article_from_text(PROSE)
+    assert article.title is None
+
+
+def test_wrapped_lines_join_into_one_paragraph() -> None:
+    article = article_from_text("One line of a paragraph\nthat wraps here. And more text follows "
+                                "in it.\n\nSecond paragraph is here with words.")
+    assert len(article.paragraphs) == 2
+    assert article.paragraphs[0].text == ("One line of a paragraph that wraps here. And more "
+                                          "text follows in it.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mr. Smith met Dr. Jones in the U.S. capital. They talked.", 2),
+        ("Prices rose 2.5% in May. Analysts were surprised!", 2),
+        ('"We will win," he said. "No doubt."', 2),
+        ("John F. Kennedy spoke. The crowd cheered.", 2),
+        ("no capital after this. and so on", 1),
+    ],
+)
+def test_sentence_splitting(text: str, expected: int) -> None:
+    assert len(split_sentences(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\t  \n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"caf\xe9 au lait and more words here", "not valid UTF-8"),
+        (b"word " * 3, "too short"),
+        (("x" * 100_000).encode(), "100,000-character run"),
+        ("Der Bundestag hat am Dienstag ein neues Gesetz beschlossen, das die Rente für alle "
+         "Bürger erhöhen soll und von der Opposition heftig kritisiert wurde, weil es zu "
+         "teuer sei und die jungen Menschen belaste.".encode(), "not look like English"),
+        ("俄罗斯总统普京对中国进行国事访问，两国领导人签署联合声明。".encode(), "not look like English"),
+    ],
+)
+def test_bad_input_is_refused_with_a_specific_message(data: bytes, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        article_from_bytes(data, source="test")
+
+
+def test_too_long_text_names_the_limit() -> None:
+    with pytest.raises(InputError, match="limit is 1,000"):
+        article_from_text(PROSE * 10, limits=Limits(max_chars=1000))
+
+
+def test_too_many_bytes_names_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text(PROSE * 100)
+    with pytest.raises(InputError, match="limit is 5,000 bytes"):
+        load_article(str(path), limits=Limits(max_bytes=5000))
+
+
+def test_missing_file_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="No such file: nope.txt"):
+        load_article(str(tmp_path / "nope.txt"))
+    with pytest.raises(InputError, match="folder"):
+        load_article(str(tmp_path))
+
+
+def test_control_characters_are_dropped() -> None:
+    article = article_from_text(PROSE.replace("council", "coun\x00cil\x1b"))
+    assert "\x00" not in article.text and "\x1b" not in article.text
+    assert "council" in article.text
+
+
+def test_stdin_and_utf16_sources() -> None:
+    article = load_article("-", stdin=io.BytesIO(PROSE.encode("utf-8")))
+    assert article.source == "stdin"
+    utf16 = article_from_bytes(PROSE.encode("utf-16"), source="f")
+    assert utf16.text == article.text
+
+
+def test_html_is_reduced_to_its_article_text() -> None:
+    html = (
+        "<!doctype html><html><head><title>Bus plan</title><script>var x = 'evil';</script>"
+        "</head><body><nav>Home | News | Sport</nav><article><h1>Council expands bus network"
+        "</h1>" + "".join(f"<p>{p}</p>" for p in PROSE.split("\n\n")) +
+        "</article><footer>Copyright</footer></body></html>"
+    )
+    article = article_from_bytes(html.encode(), source="page.html")
+    assert "var x" not in article.text
+    assert "city council voted" in article.text
+    assert "<p>" not in article.text

@@ -1,0 +1,194 @@
+"""Quote extraction: every quote form and speaker-resolution case, on small texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.article import article_from_text, sample_article
+from summarizer.backends.spacy_nlp import SpacyEntityRecognizer, SpacyPipeline
+from summarizer.people import People, analyse_people
+from summarizer.types import Article, Quote
+
+
+@pytest.fixture(scope="session")
+def pipeline() -> SpacyPipeline:
+    return SpacyPipeline()
+
+
+def analyse(pipeline: SpacyPipeline, text: str) -> tuple[Article, People]:
+    article = article_from_text(text, source="test")
+    entities = SpacyEntityRecognizer(pipeline).recognize(article)
+    return article, analyse_people(article, pipeline.parse(article), entities)
+
+
+def only_quote(people: People) -> Quote:
+    assert len(people.quotes) == 1, people.quotes
+    return people.quotes[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "kind", "content"),
+    [
+        pytest.param('"We will rebuild the old bridge next year," John Smith said.',
+                     "John Smith", "direct", "We will rebuild the old bridge next year",
+                     id="straight-quotes-cue-after"),
+        pytest.param("“The economy is growing faster than expected,” said Maria Lopez.",
+                     "Maria Lopez", "direct", "The economy is growing faster than expected",
+                     id="curly-quotes-inverted-cue"),
+        pytest.param('Maria Lopez put it simply: "We cannot afford another war."',
+                     "Maria Lopez", "direct", "We cannot afford another war.",
+                     id="colon-introduces-quote"),
+        pytest.param("John Smith said that the factory would close in May.",
+                     "John Smith", "reported", "the factory would close in May",
+                     id="said-that"),
+        pytest.param("Vladimir Putin said he liked the idea of a joint mission to Mars.",
+                     "Vladimir Putin", "reported", "he liked the idea of a joint mission",
+                     id="said-without-that"),
+        pytest.param("The new tariffs will hurt farmers, John Smith warned.",
+                     "John Smith", "reported", "The new tariffs will hurt farmers",
+                     id="inverted-cue-after-content"),
+        pytest.param("According to the Global Times, the talks ended without an agreement.",
+                     "Global Times", "reported", "the talks ended without an agreement",
+                     id="according-to-outlet"),
+        pytest.param("The only reason prices rose, Maria Lopez declared, is that demand grew.",
+                     "Maria Lopez", "reported", "demand grew",
+                     id="cue-inside-content"),
+        pytest.param("John Smith told reporters that the strike would end on Friday.",
+                     "John Smith", "reported", "the strike would end on Friday",
+                     id="told-reporters-that"),
+    ],
+)
+def test_quote_forms(pipeline: SpacyPipeline, text: str, speaker: str, kind: str,
+                     content: str) -> None:
+    article, people = analyse(pipeline, text)
+    quote = only_quote(people)
+    assert quote.speaker == speaker
+    assert quote.kind == kind
+    assert content in quote.text
+    assert quote.paragraph == 1
+    # The content lies where start/end say.
+    assert article.text[quote.start:quote.end].startswith(quote.text[:10])
+
+
+def test_quote_split_around_cue_is_one_quote(pipeline: SpacyPipeline) -> None:
+    _, people = analyse(
+        pipeline,
+        "Maria Lopez opened the session. “We are ready,” she said, “and we will not wait "
+        "any longer.”",
+    )
+    quote = only_quote(people)
+    assert quote.speaker == "Maria Lopez"
+    assert quote.cue == "said"
+    assert quote.text == "We are ready, and we will not wait any longer."
+
+
+def test_quote_over_paragraph_break_keeps_speaker(pipeline: SpacyPipeline) -> None:
+    text = (
+        "John Smith spoke to the council on Monday. “The budget is too small for the city "
+        "and everybody knows it,” he said. “We will need more money for schools.\n\n"
+        "“And we will need it soon, before the winter comes.”"
+    )
+    article, people = analyse(pipeline, text)
+    assert [q.speaker for q in people.quotes] == ["John Smith", "John Smith"]
+    assert [q.paragraph for q in people.quotes] == [1, 2]
+    assert "before the winter comes" in people.quotes[1].text
+    assert all(article.text[q.start:q.end] for q in people.quotes)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        pytest.param("Anna Berg arrived in Oslo on Monday. Tom Hale met her at the airport. "
+                     "He said that the talks would start soon.", "Tom Hale",
+                     id="pronoun-nearest-subject"),
+        pytest.param("Maria Lopez visited the plant in Lyon. She said that production would "
+                     "double next year.", "Maria Lopez", id="pronoun-previous-sentence"),
+        pytest.param("Russian President Vladimir Putin visited Harbin on Friday. The president "
+                     "said that trade with China had doubled.", "Vladimir Putin",
+                     id="nominal-title"),
+        pytest.param("The head of the space agency Roscosmos, Yuri Borisov, spoke on Monday. "
+                     "Later the head of Roscosmos said that a plant would be built on the Moon.",
+                     "Yuri Borisov", id="nominal-title-of-organisation"),
+        pytest.param("The head of the space agency Roscosmos, Yuri Borisov, shared details of "
+                     "the project, saying that Russia would build a plant on the Moon.",
+                     "Yuri Borisov", id="appositive-name-of-participle-subject"),
+        pytest.param("According to a Chinese expert interviewed by the Global Times, "
+                     "breakthroughs are expected in agriculture.",
+                     "a Chinese expert interviewed by the Global Times",
+                     id="unresolved-source-text"),
+    ],
+)
+def test_speaker_resolution(pipeline: SpacyPipeline, text: str, speaker: str) -> None:
+    _, people = analyse(pipeline, text)
+    assert [q.speaker for q in people.quotes][-1] == speaker
+
+
+def test_unresolvable_pronoun_is_none(pipeline: SpacyPipeline) -> None:
+    _, people = analyse(pipeline, "The weather was cold. He said that the road was closed.")
+    assert only_quote(people).speaker is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param('He dismissed the "phony polls" and walked off the stage.', id="scare-quotes"),
+        pytest.param("She starred in “The Long Night of the Soul” last year.", id="title"),
+        pytest.param('The so-called "peace plan" was never published by the ministry.',
+                     id="so-called"),
+    ],
+)
+def test_quoted_words_without_cue_are_not_quotes(pipeline: SpacyPipeline, text: str) -> None:
+    _, people = analyse(pipeline, text)
+    assert people.quotes == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param('John Smith said "this will never end. The crowd cheered loudly.',
+                     id="unclosed-straight"),
+        pytest.param("Maria Lopez said” nothing about the plan, and “then she left.",
+                     id="reversed-curly"),
+        pytest.param("said that. According to, the. ” “ ” : said: REMARK that THE.",
+                     id="broken-fragments"),
+    ],
+)
+def test_unbalanced_marks_and_broken_text_do_not_crash(pipeline: SpacyPipeline,
+                                                       text: str) -> None:
+    article, people = analyse(pipeline, text)
+    for quote in people.quotes:
+        assert 0 <= quote.start < quote.end <= len(article.text)
+        assert quote.text
+
+
+def test_reported_content_of_accused_and_expressed_hope(pipeline: SpacyPipeline) -> None:
+    _, people = analyse(
+        pipeline,
+        "Maria Lopez accused the rival firms of dumping cheap steel. She also expressed hope "
+        "for continued cooperation with the union.",
+    )
+    assert [(q.speaker, q.cue) for q in people.quotes] == [
+        ("Maria Lopez", "accused"), ("Maria Lopez", "expressed hope")]
+
+
+def test_sample_article_reported_statements(pipeline: SpacyPipeline) -> None:
+    article = sample_article()
+    entities = SpacyEntityRecognizer(pipeline).recognize(article)
+    people = analyse_people(article, pipeline.parse(article), entities)
+    by_content = {q.text: q for q in people.quotes}
+
+    def speaker_of(fragment: str) -> str | None:
+        matches = [q for text, q in by_content.items() if fragment in text]
+        assert matches, f"no quote contains {fragment!r}"
+        return matches[0].speaker
+
+    assert speaker_of("Beijing understands the real reasons for the war") == "Yuri Ushakov"
+    assert speaker_of("jointly unfurling their flags on Mars") == "Vladimir Putin"
+    assert speaker_of("the quality of Chinese electric vehicles has improved") == "Vladimir Putin"
+    assert speaker_of("Russia welcomes the expansion of China's automobile") == "Vladimir Putin"
+    assert speaker_of("install a nuclear power plant on the Moon") == "Yuri Borisov"
+    assert speaker_of("extensive network of direct contacts") == "Vladimir Putin"
+    assert speaker_of("Russia appreciates China's objective") == "Russian media"
+    assert "Chinese expert" in (speaker_of("breakthroughs are expected") or "")
+    assert [q.start for q in people.quotes] == sorted(q.start for q in people.quotes)
+    assert all(q.kind == "reported" for q in people.quotes)
