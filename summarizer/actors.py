@@ -16,6 +16,7 @@ president") and records those references, so that mention counts include them.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -379,8 +380,10 @@ class ActorIndex:
 
     def _salience(self, group: _Group, total: int) -> float:
         # Earlier is more central in news writing: a small bonus, up to one mention's worth.
+        # Mentions count with diminishing returns: the country a story is set in is named
+        # in every paragraph, yet the people who act and speak in it are what a reader wants.
         position = 1.0 - group.first / total
-        return (len(group.references) * _TYPE_WEIGHT[group.type]
+        return (_TYPE_WEIGHT[group.type] * (1.0 + math.log(len(group.references)))
                 + _QUOTE_WEIGHT * group.quotes + position)
 
 

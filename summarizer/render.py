@@ -142,8 +142,12 @@ def _heading(article: Article) -> str:
 def _actor_line(actor: Actor) -> str:
     role = f", {actor.role}" if actor.role else ""
     aliases = f"; also {', '.join(actor.aliases)}" if actor.aliases else ""
-    return (f"{actor.name} ({actor.type}{role}{aliases}) - {actor.mentions} mentions "
+    return (f"{actor.name} ({actor.type}{role}{aliases}) - {_mentions(actor.mentions)} "
             f"[{paragraph_ref(actor.paragraphs)}]")
+
+
+def _mentions(count: int) -> str:
+    return f"{count} mention" if count == 1 else f"{count} mentions"
 
 
 def _quote_line(quote: Quote) -> str:
@@ -171,7 +175,7 @@ def to_markdown(briefing: Briefing) -> str:
             role = f", {actor.role}" if actor.role else ""
             aliases = f" (also: {', '.join(actor.aliases)})" if actor.aliases else ""
             lines.append(f"- **{actor.name}** — {actor.type}{role}{aliases}; "
-                         f"{actor.mentions} mentions _({paragraph_ref(actor.paragraphs)})_")
+                         f"{_mentions(actor.mentions)} _({paragraph_ref(actor.paragraphs)})_")
         lines.append("")
     if briefing.quotes is not None:
         lines += ["## Quotes", ""]

@@ -91,6 +91,15 @@ def choose_engine(precision: Precision, engine: EngineName, device: torch.device
         raise ModelError(f"Unknown precision {precision!r}; use one of {', '.join(PRECISIONS)}.")
     if engine not in ENGINES:
         raise ModelError(f"Unknown engine {engine!r}; use one of {', '.join(ENGINES)}.")
+    if engine == "ctranslate2" and not ctranslate2_available():
+        raise ModelError("The ctranslate2 engine was asked for but the ctranslate2 package is "
+                         "not installed; `pip install ctranslate2`, or use the torch engine.")
+    if engine == "ctranslate2":
+        if precision not in ("auto", "int8"):
+            raise ModelError("The ctranslate2 engine runs int8 here; use precision int8 or auto, "
+                             "or the torch engine for other precisions.")
+        # Always on the CPU: the GPU's fast path is PyTorch fp16.
+        return EngineChoice(engine="ctranslate2", precision="int8")
     on_gpu = device.type == "cuda"
     if precision == "auto" and not on_gpu and not ctranslate2_available():
         # PyTorch's own dynamic int8 Linear measured slower than fp32 on the 2-core Xeon this
@@ -100,9 +109,6 @@ def choose_engine(precision: Precision, engine: EngineName, device: torch.device
     resolved = precision if precision != "auto" else ("fp16" if on_gpu else "int8")
     if resolved == "fp16" and not on_gpu:
         raise ModelError("fp16 runs on a CUDA GPU only; on a CPU use int8, bf16 or fp32.")
-    if engine == "ctranslate2" and not ctranslate2_available():
-        raise ModelError("The ctranslate2 engine was asked for but the ctranslate2 package is "
-                         "not installed; `pip install ctranslate2`, or use the torch engine.")
     if engine == "auto":
         # CTranslate2 only pays off where it is int8; fp32/bf16/fp16 stay with PyTorch.
         use_ct2 = resolved == "int8" and not on_gpu and ctranslate2_available()

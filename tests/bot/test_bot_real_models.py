@@ -83,18 +83,22 @@ async def test_every_analysis_command_on_real_models(
 
 
 async def test_heartbeats_and_acks_while_real_models_run(
-    fake: FakeDiscord, tmp_path: Path, real_analyzer: CoreAnalyzer
+    tmp_path: Path, real_analyzer: CoreAnalyzer
 ) -> None:
+    # A 1 s heartbeat (Discord's is about 41 s): a loop stall over 0.5 s fails the test.
+    fake = await FakeDiscord(heartbeat_interval_ms=1000).start()
     interval = fake.heartbeat_interval_ms / 1000
     async with running_bot(fake, real_analyzer, tmp_path / "s.db"):
         await fake.command("article", [{"name": "text", "type": 1, "options": [
             {"name": "text", "type": 3, "value": ARTICLE}]}])
+        # Not analysed before in this session: every section runs on the models now.
         start = len(fake.heartbeats)
         names = itertools.cycle(["briefing", "summary", "topics", "actors", "quotes"])
         exchanges = await asyncio.gather(*(
             fake.command(next(names), user_id=700 + i, wait=False) for i in range(50)))
         await asyncio.gather(*(fake.wait_final(e, timeout=120) for e in exchanges))
         beats = fake.heartbeats[max(0, start - 1):]
+    await fake.stop()
     assert all(e.ack_latency is not None and e.ack_latency < 3.0 for e in exchanges)
     for exchange in exchanges:
         clean(exchange)
