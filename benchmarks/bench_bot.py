@@ -73,7 +73,8 @@ async def run(commands: int, rounds: int) -> bool:
         await fake.command("article", [{"name": "text", "type": 1, "options": [
             {"name": "text", "type": 3, "value": text}]}])
         print(f"{commands} concurrent commands ({', '.join(COMMANDS)}, one user each), "
-              f"{settings.workers} analysis threads, 2 distinct article texts at most")
+              f"{settings.workers} analysis threads, one article: 5 distinct analyses, "
+              "the rest shared")
         for number in range(1, rounds + 1):
             names = itertools.cycle(COMMANDS)
             beats_before = len(fake.heartbeats)

@@ -101,6 +101,16 @@ def forced_settings(num_beams: int) -> DecodingSettings:
                             no_repeat_ngram_size=3, early_stopping=False)
 
 
+def warm_up(generator: Generator, inputs: Sequence[int]) -> None:
+    """One short generation first: CUDA picks its kernels (per dtype) on first use, which
+    would otherwise be billed to whichever configuration runs first in a new precision."""
+    generator.generate([inputs], DecodingSettings(num_beams=4, max_length=4, min_length=4,
+                                                  no_repeat_ngram_size=0,
+                                                  early_stopping=False))
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
 def timed(run: Callable[[], list[list[int]]], repeats: int) -> tuple[float, list[int]]:
     best = float("inf")
     output: list[int] = []
@@ -161,6 +171,7 @@ def bench_device(folder: Path, device: str, repeats: int, extra: Sequence[str],
           f"beam {num_beams} ==", flush=True)
 
     naive = naive_generator(folder, device)
+    warm_up(naive, inputs)
     naive_time, naive_output = timed(lambda: naive.generate([inputs], settings), repeats)
     assert len(naive_output) == OUTPUT_TOKENS + 1, len(naive_output)
     report["naive"] = {"engine": naive.description + ", eager attention", "seconds": naive_time}
@@ -170,6 +181,7 @@ def bench_device(folder: Path, device: str, repeats: int, extra: Sequence[str],
     fast = Seq2SeqSummarizer(str(folder), device=device, progress=lambda m: print("  " + m))
     load_time = time.perf_counter() - start
     fast_generator: Generator = fast.generator
+    warm_up(fast_generator, inputs)
     fast_time, fast_output = timed(lambda: fast_generator.generate([inputs], settings), repeats)
     report["fast"] = {"engine": fast.engine, "seconds": fast_time,
                       "load_seconds_incl_one_off_conversion": load_time,
@@ -192,6 +204,7 @@ def bench_device(folder: Path, device: str, repeats: int, extra: Sequence[str],
             continue
         other = Seq2SeqSummarizer(str(folder), device=device, engine="torch",
                                   precision=precision)  # type: ignore[arg-type]
+        warm_up(other.generator, inputs)
         seconds, _ = timed(lambda o=other: o.generator.generate([inputs], settings), 1)
         report[f"torch_{precision}"] = {"engine": other.engine, "seconds": seconds}
         print(f"extra  {other.engine:28s} {seconds:7.2f} s", flush=True)

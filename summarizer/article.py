@@ -59,10 +59,24 @@ _MONTH_NUMBERS = {
 _NOT_ENGLISH = "The text does not look like English; the models here only read English articles."
 _HTML_HINT = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body|<\?xml)", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>")
+# Terminal escape sequences ("\x1b[31m"): dropping only their ESC would leave "[31m" behind.
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
+_SCRIPT_OPEN = re.compile(r"<(script|style)\b[^>]{0,500}>", re.IGNORECASE)
 _ENGLISH_FUNCTION_WORDS = frozenset(
     """the a an and or but of to in on at for with by from as is are was were be been has have
     had it its this that these those he she they we you i his her their our not no said will
     would can could there which who what when than then also after before about into over""".split()
+)
+# Function words of the other languages most often pasted in by mistake (French, Spanish,
+# Italian, Portuguese, German, Dutch), none of them an English word. Short texts are too few
+# words for the English share to mean anything; these catch them.
+_FOREIGN_FUNCTION_WORDS = frozenset(
+    """le les des une du et est dans pour pas qui sur avec sont cette mais ont été aux
+    el los las del y es por para con una su sus pero fue han muy también
+    il di che è della delle gli sono non degli
+    os da do das dos não em uma com
+    der das und ist nicht den dem ein eine mit sich auf für wird sind auch
+    het een van niet zijn voor met""".split()
 )
 
 
@@ -100,7 +114,11 @@ def sample_article() -> Article:
 
 
 def article_from_file(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Article:
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except OSError as error:  # a name too long, a loop of links: not a file we can read
+        raise InputError(f"Cannot open {path.name[:80]}: {_os_reason(error)}.") from error
+    if not exists:
         raise InputError(f"No such file: {path.name}")
     if path.is_dir():
         raise InputError(f"{path.name} is a folder, not a text file.")
@@ -116,7 +134,16 @@ def article_from_file(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Article
         raise InputError(f"Cannot read {path.name}: permission denied.") from error
     except IsADirectoryError as error:
         raise InputError(f"{path.name} is a folder, not a text file.") from error
+    except OSError as error:
+        # Devices, sockets, unreadable special files: any other OS error is still a file the
+        # user cannot give us, and must not surface as a traceback (with its full path).
+        raise InputError(f"Cannot read {path.name}: {_os_reason(error)}.") from error
     return article_from_bytes(data, source=str(path), limits=limits)
+
+
+def _os_reason(error: OSError) -> str:
+    """The OS's reason without the path it names ("Input/output error")."""
+    return (error.strerror or type(error).__name__).rstrip(".")
 
 
 def _read_capped(handle: BinaryIO, limits: Limits) -> bytes:
@@ -164,9 +191,11 @@ def _decode(data: bytes) -> str:
 
 
 def _looks_binary(data: bytes) -> bool:
+    # NUL counts like any other control byte: a stray NUL in a text is dropped by `_clean`
+    # wherever it sits, while binary data (or UTF-16 without a byte-order mark) is full of
+    # them. Refusing on a single NUL made the outcome depend on whether it fell in the
+    # first 8 KB.
     head = data[:8192]
-    if b"\x00" in head:
-        return True
     controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
     return controls > len(head) * 0.05
 
@@ -210,7 +239,7 @@ def article_from_text(text: str, *, source: str = "text", limits: Limits = DEFAU
         raise InputError(
             f"The article is {len(text):,} characters long; the limit is {limits.max_chars:,}."
         )
-    text = _clean(text)
+    text = _drop_script_elements(_clean(text))
     if not text.strip():
         raise InputError("The article is empty.")
     date, text = _strip_date_header(text)
@@ -222,6 +251,7 @@ def article_from_text(text: str, *, source: str = "text", limits: Limits = DEFAU
 
 
 def _clean(text: str) -> str:
+    text = _ANSI_ESCAPE.sub("", text)
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     # Control characters (NUL, escape sequences...) carry no meaning in an article; drop them
     # rather than refuse the whole text. Tabs and newlines are kept as layout.
@@ -229,6 +259,23 @@ def _clean(text: str) -> str:
         ch for ch in text
         if ch in "\n\t" or not unicodedata.category(ch).startswith("C") or ch == "\u00ad"
     ).replace("\u00ad", "")
+
+
+def _drop_script_elements(text: str) -> str:
+    """Remove <script> and <style> elements from a text that was not taken for HTML (a few
+    tags pasted into a plain text): their code is never the article's prose. An element left
+    open is kept as written, since nothing says where it would end."""
+    pieces = []
+    position = 0
+    while match := _SCRIPT_OPEN.search(text, position):
+        close = re.compile(rf"</{match.group(1)}\s*>", re.IGNORECASE).search(text, match.end())
+        if close is None:
+            break  # str.find-like scans only: no backtracking over a long unclosed element
+        pieces.append(text[position:match.start()])
+        pieces.append(" ")
+        position = close.end()
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def _strip_date_header(text: str) -> tuple[str | None, str]:
@@ -305,8 +352,11 @@ def _check_prose(body: str, limits: Limits) -> None:
             f"The text is too short to analyse: {len(lettered)} word"
             f"{'' if len(lettered) == 1 else 's'}, at least {limits.min_words} needed."
         )
-    english = sum(1 for word in lettered if word.strip(".,;:!?\"'()“”‘’").lower()
-                  in _ENGLISH_FUNCTION_WORDS)
+    bare = [word.strip(".,;:!?\"'()“”‘’«»").lower() for word in lettered]
+    english = sum(1 for word in bare if word in _ENGLISH_FUNCTION_WORDS)
+    foreign = sum(1 for word in bare if word in _FOREIGN_FUNCTION_WORDS)
+    if foreign >= 2 and foreign > english:
+        raise InputError(_NOT_ENGLISH)
     # English prose is 30-50% function words; other languages share almost none of these.
     if len(lettered) >= 20 and english < 0.08 * len(lettered):
         raise InputError(_NOT_ENGLISH)

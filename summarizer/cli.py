@@ -36,6 +36,10 @@ SECTION_COMMANDS = {
     "quotes": frozenset({"quotes"}),
 }
 CLASSIFY_BATCH = 256
+# One line is one text to classify; the classifier reads only its first few hundred words,
+# and a line is read whole before it is checked, so this bounds memory on a file (or stdin)
+# that is one enormous line.
+CLASSIFY_MAX_LINE_BYTES = 100_000
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -203,12 +207,16 @@ def _line_batches(source: str, stdin: BinaryIO) -> Iterator[list[str]]:
         handle: BinaryIO = stdin
     else:
         path = Path(source)
-        if not path.is_file():
-            raise InputError(f"No such file: {path.name}")
-        handle = path.open("rb")
+        try:
+            if not path.is_file():
+                raise InputError(f"No such file: {path.name}")
+            handle = path.open("rb")
+        except OSError as error:  # a name too long, permission denied: a message, no traceback
+            raise InputError(f"Cannot read {path.name[:80]}: "
+                             f"{(error.strerror or type(error).__name__).rstrip('.')}.") from error
     batch: list[str] = []
     try:
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in enumerate(_capped_lines(handle), start=1):
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as error:
@@ -221,9 +229,27 @@ def _line_batches(source: str, stdin: BinaryIO) -> Iterator[list[str]]:
                 batch = []
         if batch:
             yield batch
+    except OSError as error:
+        raise InputError(
+            f"Could not read the input: {(error.strerror or type(error).__name__).rstrip('.')}."
+        ) from error
     finally:
         if handle is not stdin:
             handle.close()
+
+
+def _capped_lines(handle: BinaryIO) -> Iterator[bytes]:
+    """The lines of `handle`, each read with a bound (iterating a file reads a line whole,
+    however long)."""
+    from summarizer.errors import InputError
+
+    number = 0
+    while raw := handle.readline(CLASSIFY_MAX_LINE_BYTES + 2):
+        number += 1
+        if len(raw.rstrip(b"\r\n")) > CLASSIFY_MAX_LINE_BYTES:
+            raise InputError(f"Line {number} is over {CLASSIFY_MAX_LINE_BYTES:,} bytes, the limit "
+                             "for one text to classify.")
+        yield raw
 
 
 if __name__ == "__main__":
