@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.app import BriefingBot
 
 log = logging.getLogger("bot")
 
@@ -55,10 +61,38 @@ async def run(settings: Settings) -> None:
 
     bot = build_bot(settings)
     assert isinstance(bot, BriefingBot)
+    await serve(bot, settings.token.reveal(), grace=settings.shutdown_grace_seconds)
+
+
+async def serve(bot: BriefingBot, token: str, *, grace: float) -> None:
+    """Run `bot` until it is closed. SIGTERM/SIGINT: new commands are refused, those running
+    get `grace` seconds to reply, then the bot disconnects and the database is checkpointed
+    and closed. A second signal closes at once."""
+    loop = asyncio.get_running_loop()
+    stopping: list[asyncio.Task[None]] = []
+
+    def on_signal(name: str) -> None:
+        if stopping:
+            log.warning("%s again: closing now", name)
+            stopping.append(loop.create_task(bot.close()))
+            return
+        log.info("%s: finishing the commands in progress (up to %s s), then stopping",
+                 name, grace)
+        stopping.append(loop.create_task(bot.shutdown(grace)))
+
+    handled = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on this platform
+            loop.add_signal_handler(sig, on_signal, sig.name)
+            handled.append(sig)
     try:
         async with bot:
-            await bot.start(settings.token.reveal())
+            await bot.start(token)
+        if stopping:
+            await asyncio.gather(*stopping, return_exceptions=True)
     finally:
+        for sig in handled:
+            loop.remove_signal_handler(sig)
         bot.state.close()
 
 
@@ -99,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings)
 
     from bot.app import discord_endpoints
+    from bot.state import StateError
 
     try:
         with discord_endpoints(settings.api_base, settings.gateway_url):
@@ -129,6 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except (discord.GatewayNotFound, discord.ConnectionClosed, OSError) as error:
         print(f"briefing-bot: cannot reach Discord ({type(error).__name__}).", file=sys.stderr)
+        return 1
+    except StateError as error:
+        print(f"briefing-bot: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0

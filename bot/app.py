@@ -10,11 +10,12 @@ Commands are never synced here (not on start, not in on_ready): see `sync_comman
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import discord
 import yarl
@@ -29,10 +30,12 @@ from bot.state import Schedule, State
 from bot.worker import AnalysisWorker, SupportsAnalyse
 from summarizer.api import AnalysisOptions
 from summarizer.article import sample_article
+from summarizer.errors import ModelError
 from summarizer.types import Article, ModelInfo
 
 log = logging.getLogger(__name__)
 QUIET = discord.AllowedMentions.none()
+T = TypeVar("T")
 
 
 class AnalyzerLike(SupportsAnalyse, Protocol):
@@ -66,10 +69,27 @@ class CoreAnalyzer:
         return stats.entries, stats.bytes, stats.hits, stats.misses
 
 
+RESTARTING = "The bot is restarting; try again in a minute."
+
+
 class BriefingTree(app_commands.CommandTree["BriefingBot"]):
     async def on_error(self, interaction: discord.Interaction[BriefingBot],
                        error: app_commands.AppCommandError) -> None:
         await send_error(interaction, user_message(error))
+
+    async def interaction_check(self, interaction: discord.Interaction[BriefingBot], /) -> bool:
+        if self.client.draining:
+            raise app_commands.CheckFailure(RESTARTING)
+        return True
+
+    async def _call(self, interaction: discord.Interaction[BriefingBot]) -> None:
+        # discord.py (checked with 2.7.1) runs each interaction in its own task, which calls
+        # this and then the error handler: remembering the task lets a shutdown wait for
+        # the reply, error replies included.
+        task = asyncio.current_task()
+        if task is not None:
+            self.client.track(task)
+        await super()._call(interaction)
 
 
 class BriefingBot(commands.AutoShardedBot):
@@ -105,9 +125,12 @@ class BriefingBot(commands.AutoShardedBot):
         )
         self._run_scheduler = run_scheduler
         self._warm_up = warm_up
+        self._warm_up_task: asyncio.Task[None] | None = None
         self._sample: Article | None = None
         self.cooldowns: dict[int, app_commands.Cooldown] = {}
         self._articles: dict[int, Article] = {}
+        self.draining = False
+        self._interactions: set[asyncio.Task[Any]] = set()
 
     async def setup_hook(self) -> None:
         from bot.commands import about, analysis, article, schedule
@@ -117,9 +140,41 @@ class BriefingBot(commands.AutoShardedBot):
         if self._warm_up:
             # Load the models in the analysis pool while the gateway connects, so the first
             # request does not pay for it (and queues behind it rather than loading twice).
-            self.loop.create_task(self.worker.run(self.analyzer.warm_up), name="warm-up")
+            self._warm_up_task = self.loop.create_task(self._load_models(), name="warm-up")
         if self._run_scheduler:
             self.scheduler.start()
+
+    async def _load_models(self) -> None:
+        try:
+            await self.worker.run(self.analyzer.warm_up)
+        except ModelError as error:
+            # The bot stays up (article commands work); analyses answer that the models are
+            # unavailable, and try loading again.
+            log.error("the analysis models failed to load: %s", error)
+        except Exception:
+            log.exception("the analysis models failed to load")
+
+    def track(self, task: asyncio.Task[Any]) -> None:
+        """Remember a running interaction until it is done (see `shutdown`)."""
+        self._interactions.add(task)
+        task.add_done_callback(self._interactions.discard)
+
+    @property
+    def in_flight(self) -> int:
+        return sum(not task.done() for task in self._interactions)
+
+    async def shutdown(self, grace: float = 20.0) -> None:
+        """Stop gracefully (SIGTERM): refuse new commands, give those running `grace` seconds
+        to send their replies, then close the connection and the analysis pool."""
+        self.draining = True
+        await self.scheduler.stop()
+        running = {t for t in self._interactions if not t.done()}
+        if running:
+            log.info("shutting down: waiting up to %.0f s for %d commands", grace, len(running))
+            _, late = await asyncio.wait(running, timeout=grace)
+            if late:
+                log.warning("shutting down: %d commands did not finish in time", len(late))
+        await self.close()
 
     async def close(self) -> None:
         await self.scheduler.stop()
@@ -143,14 +198,19 @@ class BriefingBot(commands.AutoShardedBot):
             self._sample = sample_article()
         return self._sample
 
-    def set_article(self, channel_id: int, guild_id: int | None, article: Article | None,
-                    set_by: int | None) -> None:
+    async def store(self, write: Callable[..., T], *args: Any) -> T:
+        """Run a `State` write in a thread: waiting for another process's lock on the file
+        (SQLite's busy timeout) must not stall the event loop and every other user."""
+        return await asyncio.to_thread(write, *args)
+
+    async def set_article(self, channel_id: int, guild_id: int | None,
+                          article: Article | None, set_by: int | None) -> None:
         """Remember (or, with None, forget) the article of a channel."""
-        self._articles.pop(channel_id, None)
         if article is None:
-            self.state.reset_article(channel_id)
+            await self.store(self.state.reset_article, channel_id)
         else:
-            self.state.set_article(channel_id, guild_id, article, set_by)
+            await self.store(self.state.set_article, channel_id, guild_id, article, set_by)
+        self._articles.pop(channel_id, None)
 
     def options_for(self, guild_id: int | None, **values: Any) -> AnalysisOptions:
         return AnalysisOptions(labels=self.state.labels(guild_id), **values)

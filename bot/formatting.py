@@ -7,11 +7,11 @@ become pages of one embed each; every bullet, actor and quote names its paragrap
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import discord
-from discord.utils import escape_markdown, escape_mentions
 
 from summarizer.types import Actor, Article, Briefing, Bullet, Quote, Topic
 
@@ -37,14 +37,44 @@ ACTOR_TYPES = ("person", "organization", "place", "group")
 
 
 def clip(text: str, limit: int) -> str:
-    """`text` cut to `limit` characters, with an ellipsis when cut."""
+    """`text` cut to `limit` characters, with an ellipsis when cut (never leaving a lone
+    escaping backslash or a cut-off zero-width space behind)."""
     text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    trailing = len(cut) - len(cut.rstrip("\\"))
+    if trailing % 2:
+        cut = cut[:-1]
+    return cut.rstrip() + "…"
+
+
+# Every character Discord markdown gives a meaning to, escaped wherever it appears: discord.py's
+# escape_markdown leaves an unpaired ``` alone, and two such lines in one description pair up
+# into a code block that swallows everything between them.
+_MARKDOWN = re.compile(r"([\\*_~|`\[\]])")
+# Block quotes, headings and lists only take effect at the start of a line.
+_LINE_START = re.compile(r"^(?:([>#+-])|(\d+)\.(?=\s))")
+# Mention syntax (<@1>, <@!1>, <@&1>, <#1>, </cmd:1>) and @everyone/@here: a zero-width space
+# after the opening character leaves the text readable and makes it inert even where
+# allowed_mentions would not apply (embeds never ping, but they do render mentions as links).
+_MENTION = re.compile(r"<(?=[@#/:]|a:|t:)")
+_EVERYONE = re.compile(r"@(?=everyone|here|[!&]?\d)", re.IGNORECASE)
+ZWSP = "\u200b"
+
+
+def inert(text: str) -> str:
+    """`text` on one line with mention syntax made inert (for places without markdown:
+    footers, plain message content)."""
+    text = " ".join(text.split())
+    return _EVERYONE.sub("@" + ZWSP, _MENTION.sub("<" + ZWSP, text))
 
 
 def safe(text: str) -> str:
-    """Article text shown as written: no markdown effects, no mention syntax."""
-    return escape_mentions(escape_markdown(" ".join(text.split())))
+    """Article text shown as written: no markdown effects, no mention syntax, one line."""
+    text = _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
+    text = _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\.", text)
+    return inert(text)
 
 
 def paragraphs_ref(numbers: Iterable[int]) -> str:
@@ -65,8 +95,8 @@ def paragraphs_ref(numbers: Iterable[int]) -> str:
 
 
 def article_label(article: Article) -> str:
-    name = article.title or article.source
-    return clip(name, 120)
+    """The article's title (or source) for titles and footers: mention syntax made inert."""
+    return clip(inert(article.title or article.source), 120)
 
 
 def _footer(article: Article, page: int | None = None, pages: int | None = None) -> str:
@@ -144,7 +174,7 @@ def topics_pages(briefing: Briefing) -> list[discord.Embed]:
 
 def topic_pages(briefing: Briefing, topic: Topic) -> list[discord.Embed]:
     lines = [topic_line(topic), *(bullet_line(b) for b in topic.summary)]
-    return paginate(f"Topic: {topic.label}", lines, briefing.article, empty="")
+    return paginate(f"Topic: {inert(topic.label)}", lines, briefing.article, empty="")
 
 
 def actors_pages(briefing: Briefing, kind: str | None = None) -> list[discord.Embed]:
@@ -157,7 +187,7 @@ def actors_pages(briefing: Briefing, kind: str | None = None) -> list[discord.Em
 
 def quotes_pages(briefing: Briefing, speaker: str | None = None) -> list[discord.Embed]:
     quotes = [q for q in briefing.quotes or () if speaker is None or _same(q.speaker, speaker)]
-    title = f"Quotes from {speaker}" if speaker else "Quotes"
+    title = f"Quotes from {inert(speaker)}" if speaker else "Quotes"
     return paginate(f"{title}: {article_label(briefing.article)}",
                     [quote_line(q) for q in quotes], briefing.article,
                     empty=f"No quotes {'from ' + safe(speaker) + ' ' if speaker else ''}"
@@ -207,7 +237,7 @@ def briefing_embed(briefing: Briefing, *, heading: str = "Briefing") -> discord.
 
 
 def article_embed(article: Article, *, heading: str = "Article for this channel") -> discord.Embed:
-    embed = discord.Embed(title=clip(heading, TITLE_LIMIT), colour=COLOUR)
+    embed = discord.Embed(title=clip(inert(heading), TITLE_LIMIT), colour=COLOUR)
     embed.add_field(name="Title", value=clip(safe(article.title or "(untitled)"), 1000),
                     inline=False)
     embed.add_field(name="Source", value=clip(safe(article.source), 1000), inline=False)

@@ -111,7 +111,9 @@ class Scheduler:
             except (BotError, ZoneInfoNotFoundError, ValueError):
                 log.warning("skipping a malformed schedule for guild %s", schedule.guild_id)
                 continue
-            if day is None or not self.state.claim_post(schedule.guild_id, day):
+            # A write: in a thread, since another process may hold the file's lock a while.
+            if day is None or not await asyncio.to_thread(self.state.claim_post,
+                                                          schedule.guild_id, day):
                 continue
             try:
                 await self.post(schedule, day)

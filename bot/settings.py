@@ -66,6 +66,7 @@ class Settings:
     queue_limit: int = 32
     cooldown: Cooldown = field(default_factory=Cooldown)
     schedule_grace_minutes: int = 60
+    shutdown_grace_seconds: int = 20
 
 
 def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
@@ -112,6 +113,7 @@ def settings_from_env(environ: Mapping[str, str]) -> Settings:
         queue_limit=_int(environ, "BRIEFING_QUEUE_LIMIT", 32, minimum=1),
         cooldown=_cooldown(environ),
         schedule_grace_minutes=_int(environ, "BRIEFING_SCHEDULE_GRACE_MINUTES", 60, minimum=0),
+        shutdown_grace_seconds=_int(environ, "BRIEFING_SHUTDOWN_GRACE_SECONDS", 20, minimum=0),
     )
 
 

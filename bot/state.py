@@ -1,20 +1,31 @@
 """What the bot remembers, in one SQLite file: each channel's article, each server's daily
 schedule (with the date last posted) and topic labels. WAL mode; a schema version in `meta`.
 
-Calls are short single statements, made from the event loop under a lock (sub-millisecond
-with WAL and synchronous=NORMAL). `claim_post` is the one atomic step that keeps a daily
-briefing from being posted twice, even by two processes sharing the file.
+Calls are short single statements. Reads are made from the event loop on their own connection
+(in WAL mode a writer never blocks them). Writes may wait for another process's lock (up to
+`busy_timeout` seconds, SQLite retrying), so the bot makes them from a thread; when the lock
+is still held after that, `StorageBusyError` says so to the user. `claim_post` is the one
+atomic step that keeps a daily briefing from being posted twice, even by two processes sharing
+the file.
+
+A file that is not a database, or fails SQLite's quick check, is never overwritten: it is
+renamed `<name>.corrupt-<UTC time>` (with its -wal/-shm files), the error is logged, and the
+bot starts with an empty state. Closing checkpoints the WAL into the main file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import sqlite3
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+from bot.errors import BotError
 from summarizer.text import build_paragraphs
 from summarizer.types import Article
 
@@ -47,8 +58,28 @@ CREATE TABLE IF NOT EXISTS guild_labels (
 """
 
 
+log = logging.getLogger(__name__)
+READ_BUSY_TIMEOUT = 0.2  # reads run on the event loop: never wait long there
+
+
 class StateError(RuntimeError):
-    pass
+    """The database cannot be used at all (a newer schema, cannot be opened)."""
+
+
+class StorageBusyError(BotError):
+    def __init__(self) -> None:
+        super().__init__("The bot's storage is busy right now, so nothing was saved; "
+                         "try again in a moment.")
+
+
+@contextlib.contextmanager
+def _busy_is_an_error() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise StorageBusyError() from error
+        raise
 
 
 @dataclass(frozen=True)
@@ -61,36 +92,100 @@ class Schedule:
 
 
 class State:
-    def __init__(self, path: Path) -> None:
+    """The bot's SQLite state.
+
+    Args:
+        busy_timeout: seconds a write waits (SQLite retrying) for another connection's lock
+            before `StorageBusyError`.
+
+    Raises:
+        StateError: the file was written by a newer version, or cannot be opened at all.
+    """
+
+    def __init__(self, path: Path, *, busy_timeout: float = 5.0) -> None:
         self.path = path
+        self.busy_timeout = busy_timeout
+        self.moved_aside: Path | None = None  # where a corrupt file was put, if one was
+        self.closed = False
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=5000")
-        with self._lock:
-            self._db.executescript(_SCHEMA)
-            row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        self._lock = threading.Lock()  # the write connection, used from threads
+        self._read_lock = threading.Lock()
+        try:
+            self._db = self._open_checked()
+        except sqlite3.OperationalError as error:
+            raise StateError(f"Cannot open the database {path.name}: {error}.") from None
+        except sqlite3.DatabaseError as error:
+            self.moved_aside = self._move_aside(error)
+            self._db = self._open_checked()
+        self._reader = self._connect(READ_BUSY_TIMEOUT)
+
+    def _connect(self, busy_timeout: float) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                             timeout=busy_timeout)
+        db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        return db
+
+    def _open_checked(self) -> sqlite3.Connection:
+        db = self._connect(self.busy_timeout)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            problems = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
+            if problems != ["ok"]:
+                raise sqlite3.DatabaseError(f"quick_check: {'; '.join(problems[:3])}")
+            db.executescript(_SCHEMA)
+            row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
-                self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)",
-                                 (str(SCHEMA_VERSION),))
+                db.execute("INSERT INTO meta VALUES ('schema_version', ?)",
+                           (str(SCHEMA_VERSION),))
             elif int(row[0]) > SCHEMA_VERSION:
                 raise StateError(
-                    f"The database {path.name} was written by a newer version of the bot."
+                    f"The database {self.path.name} was written by a newer version of the bot."
                 )
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _move_aside(self, error: sqlite3.DatabaseError) -> Path:
+        """Keep a corrupt file (and its -wal/-shm) under a new name; never delete it."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        self.path.rename(target)
+        for suffix in ("-wal", "-shm"):
+            side = self.path.with_name(self.path.name + suffix)
+            if side.exists():
+                side.rename(target.with_name(target.name + suffix))
+        log.error("the database %s is corrupt (%s); it was kept as %s and the bot starts with "
+                  "an empty state", self.path.name, error, target.name)
+        return target
+
+    def __enter__(self) -> State:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def close(self) -> None:
-        with self._lock:
+        """Checkpoint the WAL into the main file and close; safe to call twice."""
+        with self._lock, self._read_lock:
+            if self.closed:
+                return
+            self.closed = True
+            self._reader.close()
+            try:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as error:  # another process reading: closing still syncs
+                log.warning("could not checkpoint the database on close: %s", error)
             self._db.close()
 
     def _one(self, sql: str, args: tuple[object, ...]) -> tuple[object, ...] | None:
-        with self._lock:
-            row: tuple[object, ...] | None = self._db.execute(sql, args).fetchone()
+        with self._read_lock, _busy_is_an_error():
+            row: tuple[object, ...] | None = self._reader.execute(sql, args).fetchone()
             return row
 
     def _write(self, sql: str, args: tuple[object, ...]) -> int:
-        with self._lock:
+        with self._lock, _busy_is_an_error():
             return self._db.execute(sql, args).rowcount
 
     # Articles -----------------------------------------------------------------------------
@@ -148,8 +243,8 @@ class State:
         return _schedule(row) if row else None
 
     def schedules(self) -> list[Schedule]:
-        with self._lock:
-            rows = self._db.execute(
+        with self._read_lock, _busy_is_an_error():
+            rows = self._reader.execute(
                 "SELECT guild_id, channel_id, time, timezone, last_posted FROM schedules"
             ).fetchall()
         return [_schedule(row) for row in rows]

@@ -62,22 +62,24 @@ _TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>")
 # Terminal escape sequences ("\x1b[31m"): dropping only their ESC would leave "[31m" behind.
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
 _SCRIPT_OPEN = re.compile(r"<(script|style)\b[^>]{0,500}>", re.IGNORECASE)
-_ENGLISH_FUNCTION_WORDS = frozenset(
-    """the a an and or but of to in on at for with by from as is are was were be been has have
-    had it its this that these those he she they we you i his her their our not no said will
-    would can could there which who what when than then also after before about into over""".split()
-)
+_ENGLISH_FUNCTION_WORDS = frozenset({
+    "the", "a", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by",
+    "from", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "it", "its",
+    "this", "that", "these", "those", "he", "she", "they", "we", "you", "i", "his", "her",
+    "their", "our", "not", "no", "said", "will", "would", "can", "could", "there", "which", "who",
+    "what", "when", "than", "then", "also", "after", "before", "about", "into", "over",
+})
 # Function words of the other languages most often pasted in by mistake (French, Spanish,
-# Italian, Portuguese, German, Dutch), none of them an English word. Short texts are too few
-# words for the English share to mean anything; these catch them.
-_FOREIGN_FUNCTION_WORDS = frozenset(
-    """le les des une du et est dans pour pas qui sur avec sont cette mais ont été aux
-    el los las del y es por para con una su sus pero fue han muy también
-    il di che è della delle gli sono non degli
-    os da do das dos não em uma com
-    der das und ist nicht den dem ein eine mit sich auf für wird sind auch
-    het een van niet zijn voor met""".split()
-)
+# Italian, Portuguese, German, Dutch), none of them a common English word. Short texts have
+# too few words for the English share to mean anything; these catch them.
+_FOREIGN_FUNCTION_WORDS = frozenset({
+    "le", "les", "des", "une", "du", "et", "est", "dans", "pour", "pas", "qui", "sur", "avec",
+    "sont", "cette", "mais", "ont", "été", "aux", "el", "los", "las", "del", "y", "es", "por",
+    "para", "con", "una", "su", "sus", "pero", "fue", "muy", "también", "il", "di", "che", "è",
+    "della", "delle", "gli", "sono", "non", "degli", "os", "da", "das", "dos", "não", "em", "uma",
+    "com", "der", "und", "ist", "nicht", "ein", "eine", "sich", "auf", "für", "wird", "sind",
+    "auch", "het", "een", "niet", "zijn", "voor",
+})
 
 
 def load_article(
@@ -166,9 +168,8 @@ def article_from_bytes(
     if len(data) > limits.max_bytes:
         raise InputError(f"The input is {len(data):,} bytes; the limit is {limits.max_bytes:,}.")
     text = _decode(data)
-    is_html = (content_type or "").startswith(("text/html", "application/xhtml")) or _looks_like_html(
-        text
-    )
+    is_html = (content_type or "").startswith(("text/html", "application/xhtml")) \
+        or _looks_like_html(text)
     if is_html:
         return article_from_html(text, source=source, limits=limits)
     return article_from_text(text, source=source, limits=limits)
@@ -229,7 +230,9 @@ def article_from_html(html: str, *, source: str, limits: Limits = DEFAULT_LIMITS
     )
 
 
-def article_from_text(text: str, *, source: str = "text", limits: Limits = DEFAULT_LIMITS) -> Article:
+def article_from_text(
+    text: str, *, source: str = "text", limits: Limits = DEFAULT_LIMITS
+) -> Article:
     """Clean, check and split a text into an Article.
 
     Raises:
@@ -292,7 +295,8 @@ def _iso_date(match: re.Match[str]) -> str | None:
     parts = raw.split()
     day = next((p for p in parts if p.isdigit() and len(p) <= 2), None)
     year = next((p for p in parts if p.isdigit() and len(p) == 4), None)
-    month = next((_MONTH_NUMBERS.get(p[:3].lower()) for p in parts if p[:3].lower() in _MONTH_NUMBERS), None)
+    month = next((_MONTH_NUMBERS[p[:3].lower()] for p in parts
+                  if p[:3].lower() in _MONTH_NUMBERS), None)
     if not (day and year and month):
         return None
     return f"{year}-{month:02d}-{int(day):02d}"

@@ -7,7 +7,8 @@
 
 SOURCE is a file, `-` for standard input, an http(s) URL, or nothing for the bundled sample
 article. Results go to standard output; progress and errors to standard error. Exit codes:
-0 success, 1 bad input (or a model that cannot be loaded), 2 bad usage.
+0 success, 1 bad input (or a model that cannot be loaded), 2 bad usage, 3 an internal error
+(a bug: reported by its type only, never with a traceback).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from summarizer.api import Analyzer
     from summarizer.backends import Backends
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 SECTION_COMMANDS = {
     "brief": frozenset({"summary", "topics", "actors", "quotes"}),
     "summary": frozenset({"summary"}),
@@ -122,6 +123,15 @@ def main(
     except KeyboardInterrupt:
         print("summarizer: interrupted", file=err)
         return 130
+    except Exception as error:  # the last line of defence, see below
+        # A bug must not show the user a traceback: it would print internal paths and,
+        # through the locals of a frame, possibly settings. The type names the bug for a
+        # report; BRIEFING_DEBUG=1 lets a developer see the whole of it.
+        if environ.get("BRIEFING_DEBUG", "").lower() in ("1", "true", "yes"):
+            raise
+        print(f"summarizer: internal error ({type(error).__name__}); please report it.",
+              file=err)
+        return EXIT_INTERNAL
 
 
 def _analyzer(

@@ -10,10 +10,12 @@ content is accepted.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -56,7 +58,10 @@ def fetch_url(
             location = headers.get("location")
             if not location:
                 raise FetchError(f"The server redirected without a location ({response_status}).")
-            current = urljoin(current, location)
+            try:
+                current = urljoin(current, location)
+            except ValueError as error:  # a malformed location ("http://[::1/"), see below
+                raise FetchError("The server redirected to a malformed URL.") from error
             continue
         if response_status >= 400:
             raise FetchError(f"The server answered HTTP {response_status} for that URL.")
@@ -72,14 +77,20 @@ def fetch_url(
 def _get_once(
     url: str, deadline: float, max_bytes: int, allow_private: bool
 ) -> tuple[int, dict[str, str], bytes]:
-    parts = urlsplit(url)
+    try:
+        # urlsplit and .port raise ValueError on an unclosed "[::1", a port out of range or
+        # not a number, or a host that changes under NFKC: the user's URL, not our bug.
+        parts = urlsplit(url)
+        explicit_port = parts.port
+    except ValueError as error:
+        raise FetchError("The URL is malformed (check its host name and port).") from error
     if parts.scheme not in ("http", "https"):
         raise FetchError(f"Only http and https URLs can be fetched, not {parts.scheme or 'this'}.")
     if not parts.hostname:
         raise FetchError("The URL has no host name.")
     if parts.username or parts.password:
         raise FetchError("URLs with a user name or password are not fetched.")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    port = explicit_port or (443 if parts.scheme == "https" else 80)
     address = resolve_checked(parts.hostname, port, allow_private)
     remaining = deadline - time.monotonic()
     if remaining <= 0:
@@ -88,7 +99,17 @@ def _get_once(
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
+    # The socket timeout bounds each wait, not the whole exchange: a server that drips a
+    # byte at a time (in the headers or the body) would never trip it. The watchdog shuts
+    # the socket down at the deadline, which ends any read in progress.
+    expired = threading.Event()
+    watchdog = threading.Timer(remaining, _expire, (connection, expired))
+    watchdog.daemon = True
+    watchdog.start()
     try:
+        connection.connect()
+        if expired.is_set():
+            raise FetchError("The URL took too long to answer.")
         connection.request(
             "GET",
             path,
@@ -105,19 +126,35 @@ def _get_once(
         if declared.isdigit() and int(declared) > max_bytes:
             raise FetchError(f"The page is {int(declared):,} bytes; the limit is {max_bytes:,}.")
         body = bytearray()
-        while chunk := response.read(65536):
+        # read1, not read: read(n) waits until it has all n bytes.
+        while chunk := response.read1(65536):
             body.extend(chunk)
             if len(body) > max_bytes:
                 raise FetchError(f"The page is over {max_bytes:,} bytes, the limit.")
             if time.monotonic() > deadline:
                 raise FetchError("The URL took too long to answer.")
+        if expired.is_set():  # the watchdog's shutdown reads as the end of the body
+            raise FetchError("The URL took too long to answer.")
         return response.status, headers, bytes(body)
-    except (TimeoutError, socket.timeout) as error:
+    except TimeoutError as error:
         raise FetchError("The URL took too long to answer.") from error
     except (OSError, http.client.HTTPException) as error:
+        if expired.is_set():
+            raise FetchError("The URL took too long to answer.") from error
         raise FetchError(f"Could not fetch the URL: {type(error).__name__}.") from error
     finally:
+        watchdog.cancel()
         connection.close()
+
+
+def _expire(connection: http.client.HTTPConnection, expired: threading.Event) -> None:
+    expired.set()
+    sock = connection.sock
+    if sock is not None:
+        # The plain socket's shutdown, also for TLS: it unblocks the reading thread without
+        # touching the TLS state that thread is using. OSError: it was closed already.
+        with contextlib.suppress(OSError):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 def resolve_checked(host: str, port: int, allow_private: bool) -> str:
@@ -181,5 +218,6 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = sock  # for the watchdog to shut down during a handshake that drags on
         context = ssl.create_default_context()
         self.sock = context.wrap_socket(sock, server_hostname=self.host)

@@ -105,22 +105,42 @@ def extract_quotes(article: Article, docs: Sequence[Doc], index: ActorIndex) -> 
 def _quoted_segments(article: Article) -> Iterator[_Segment]:
     """Pair quotation marks paragraph by paragraph; stray marks are ignored."""
     paragraphs = article.paragraphs
-    for position, paragraph in enumerate(paragraphs):
+    closed: list[list[_Segment]] = []
+    left_open: list[int | None] = []  # where a quote left open at the paragraph end starts
+    for paragraph in paragraphs:
         text = paragraph.text
+        segments = []
         opened: int | None = None
         for i, ch in enumerate(text):
             if ch in _OPENING or (ch == _STRAIGHT and opened is None and _opens(text, i)):
                 opened = i + 1
             elif (ch in _CLOSING or ch == _STRAIGHT) and opened is not None:
                 if i > opened:
-                    yield _Segment(paragraph.number, paragraph.start + opened,
-                                   paragraph.start + i, continues=False)
+                    segments.append(_Segment(paragraph.number, paragraph.start + opened,
+                                             paragraph.start + i, continues=False))
                 opened = None
-        if opened is not None and opened < len(text):
-            following = paragraphs[position + 1].text if position + 1 < len(paragraphs) else ""
-            if following[:1] in _OPENING + _STRAIGHT:
-                yield _Segment(paragraph.number, paragraph.start + opened,
-                               paragraph.start + len(text), continues=True)
+        closed.append(segments)
+        left_open.append(opened if opened is not None and opened < len(text) else None)
+    # A quote left open carries on only when the next paragraph reopens it and the run of
+    # paragraphs is closed in the end (news style). A run that never closes is unbalanced:
+    # skipped, not guessed at. (Checking the next paragraph's first character alone took the
+    # empty text after the last paragraph for an opening mark: `"" in "..."` is True.)
+    carries_on = [False] * len(paragraphs)
+    for position in reversed(range(len(paragraphs) - 1)):
+        following = paragraphs[position + 1]
+        if left_open[position] is None or not following.text.startswith(
+            tuple(_OPENING + _STRAIGHT)
+        ):
+            continue
+        reopened_closes = any(s.start == following.start + 1 for s in closed[position + 1])
+        reopened_runs_on = left_open[position + 1] == 1 and carries_on[position + 1]
+        carries_on[position] = reopened_closes or reopened_runs_on
+    for position, paragraph in enumerate(paragraphs):
+        yield from closed[position]
+        start = left_open[position]
+        if start is not None and carries_on[position]:
+            yield _Segment(paragraph.number, paragraph.start + start,
+                           paragraph.start + len(paragraph.text), continues=True)
 
 
 def _opens(text: str, i: int) -> bool:

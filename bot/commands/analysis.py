@@ -82,11 +82,14 @@ class AnalysisCommands(commands.Cog):
         """Rank the article's topics (zero-shot), optionally with your own labels."""
         if labels is not None:
             chosen = None if labels.strip().lower() == "default" else parse_labels(labels)
+            await interaction.response.defer(thinking=True)
             if interaction.guild_id is not None:
-                self.bot.state.set_labels(interaction.guild_id, chosen)
+                await self.bot.store(self.bot.state.set_labels, interaction.guild_id, chosen)
             options = AnalysisOptions(sections=_sections("topics"), labels=chosen)
-        else:
-            options = self.bot.options_for(interaction.guild_id, sections=_sections("topics"))
+            briefing = await _briefing(interaction, options)
+            await reply_pages(interaction, topics_pages(briefing))
+            return
+        options = self.bot.options_for(interaction.guild_id, sections=_sections("topics"))
         await self._answer(interaction, options, topics_pages)
 
     @app_commands.command(name="topic")

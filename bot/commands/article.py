@@ -40,7 +40,8 @@ class ArticleCommands(commands.GroupCog, group_name="article",
         channel_id = interaction.channel_id
         if channel_id is None:
             raise BotError("This command needs a channel.")
-        self.bot.set_article(channel_id, interaction.guild_id, article, interaction.user.id)
+        await self.bot.set_article(channel_id, interaction.guild_id, article,
+                                   interaction.user.id)
         await interaction.edit_original_response(
             embed=article_embed(article, heading=f"Article set by {_who(interaction)}"[:256]),
             allowed_mentions=QUIET,
@@ -104,11 +105,12 @@ class ArticleCommands(commands.GroupCog, group_name="article",
     @app_commands.command(name="reset")
     async def reset(self, interaction: discord.Interaction) -> None:
         """Go back to the bundled sample article."""
+        await interaction.response.defer(thinking=True)
         if interaction.channel_id is not None:
-            self.bot.set_article(interaction.channel_id, interaction.guild_id, None,
-                                 interaction.user.id)
+            await self.bot.set_article(interaction.channel_id, interaction.guild_id, None,
+                                       interaction.user.id)
         article = self.bot.article_for(None)
-        await interaction.response.send_message(
+        await interaction.edit_original_response(
             embed=article_embed(article, heading="Back to the sample article"),
             allowed_mentions=QUIET)
 

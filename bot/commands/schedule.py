@@ -52,9 +52,10 @@ class ScheduleCommands(commands.GroupCog, group_name="schedule",
         skipped = last_occurrence_date(hhmm, zone.key, self.bot.scheduler.clock())
         schedule = Schedule(interaction.guild_id, channel.id, hhmm, zone.key,
                             skipped.isoformat())
-        self.bot.state.set_schedule(schedule, interaction.user.id)
-        await interaction.response.send_message(f"Daily briefing set. {self._describe(schedule)}",
-                                                allowed_mentions=QUIET)
+        await interaction.response.defer(thinking=True)
+        await self.bot.store(self.bot.state.set_schedule, schedule, interaction.user.id)
+        await interaction.edit_original_response(
+            content=f"Daily briefing set. {self._describe(schedule)}", allowed_mentions=QUIET)
 
     @set.autocomplete("timezone")
     async def zones(self, interaction: discord.Interaction,
@@ -65,9 +66,10 @@ class ScheduleCommands(commands.GroupCog, group_name="schedule",
     async def off(self, interaction: discord.Interaction) -> None:
         """Stop the daily briefing."""
         assert interaction.guild_id is not None
-        removed = self.bot.state.remove_schedule(interaction.guild_id)
+        await interaction.response.defer(thinking=True)
+        removed = await self.bot.store(self.bot.state.remove_schedule, interaction.guild_id)
         text = "Daily briefing turned off." if removed else "There was no daily briefing to stop."
-        await interaction.response.send_message(text, allowed_mentions=QUIET)
+        await interaction.edit_original_response(content=text, allowed_mentions=QUIET)
 
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction) -> None:

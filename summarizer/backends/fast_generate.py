@@ -204,7 +204,8 @@ class CTranslate2Generator:
 
     def __init__(self, model_dir: Path, tokenizer: PreTrainedTokenizerBase, *,
                  device: str = "cpu", compute_type: str = "int8",
-                 decoder_prefix: Sequence[int] = (), threads: int = 0) -> None:
+                 decoder_prefix: Sequence[int] = (), forced_eos_token_id: int | None = None,
+                 threads: int = 0) -> None:
         import ctranslate2
 
         self.translator = ctranslate2.Translator(
@@ -214,6 +215,7 @@ class CTranslate2Generator:
         self.tokenizer = tokenizer
         # Tokens forced after the start token (BART's <s>), as `forced_bos_token_id` does.
         self.prefix: list[str] = list(tokenizer.convert_ids_to_tokens(list(decoder_prefix)))
+        self.forced_eos_token_id = forced_eos_token_id
         self.description = f"ctranslate2 {compute_type} ({device})"
         self._lock = threading.Lock()
 
@@ -222,19 +224,27 @@ class CTranslate2Generator:
         sources = [self.tokenizer.convert_ids_to_tokens(list(ids)) for ids in inputs]
         prefix = [self.prefix] * len(sources) if self.prefix else None
         # generate() counts the decoder start token in its lengths; CTranslate2 does not.
+        longest = max(1, settings.max_length - 1)
         with self._lock:
             results = self.translator.translate_batch(
                 sources,
                 target_prefix=prefix,
                 beam_size=settings.num_beams,
-                max_decoding_length=max(1, settings.max_length - 1),
+                max_decoding_length=longest,
                 min_decoding_length=max(0, settings.min_length - 1),
                 length_penalty=settings.length_penalty,
                 no_repeat_ngram_size=settings.no_repeat_ngram_size,
                 max_batch_size=len(sources),
                 return_scores=False,
             )
-        return [self._ids(result.hypotheses[0]) for result in results]
+        return [self._end(self._ids(result.hypotheses[0]), longest) for result in results]
+
+    def _end(self, ids: list[int], longest: int) -> list[int]:
+        # generate() with `forced_eos_token_id` spends its last step on the end token; do the
+        # same, so both engines give the same text for the same number of decoding steps.
+        if self.forced_eos_token_id is not None and len(ids) >= longest:
+            ids[-1] = self.forced_eos_token_id
+        return ids
 
     def _ids(self, tokens: list[str]) -> list[int]:
         ids = self.tokenizer.convert_tokens_to_ids(tokens)

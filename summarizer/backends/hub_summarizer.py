@@ -114,7 +114,7 @@ class Seq2SeqSummarizer:
         self.settings = decoding_settings(config, generation_config, options)
         self._prefix = _forced_prefix(generation_config)
         self.generator = _build_generator(self.source, self.tokenizer, torch_device, options,
-                                          self._prefix, say)
+                                          self._prefix, _forced_eos(generation_config), say)
         self.engine = self.generator.description
         self._lock = threading.Lock()
 
@@ -298,6 +298,13 @@ def decoding_settings(config: PretrainedConfig, generation_config: GenerationCon
     return DecodingSettings(**values)
 
 
+def _forced_eos(generation_config: GenerationConfig) -> int | None:
+    forced = getattr(generation_config, "forced_eos_token_id", None)
+    if isinstance(forced, list):  # several end tokens allowed; the first is what is forced
+        forced = forced[0] if forced else None
+    return int(forced) if forced is not None else None
+
+
 def _forced_prefix(generation_config: GenerationConfig) -> tuple[int, ...]:
     # Exactly what generate() would force; its generation config already folds in the
     # model config's value for models saved before generation configs existed.
@@ -307,14 +314,15 @@ def _forced_prefix(generation_config: GenerationConfig) -> tuple[int, ...]:
 
 def _build_generator(source: ModelSource, tokenizer: PreTrainedTokenizerBase,
                      device: torch.device, options: SummaryOptions, prefix: tuple[int, ...],
-                     say: Progress) -> Generator:
+                     forced_eos: int | None, say: Progress) -> Generator:
     from transformers import AutoModelForSeq2SeqLM
 
     choice = choose_engine(options.precision, options.engine, device)
     if choice.engine == "ctranslate2":
         try:
             folder = convert_to_ctranslate2(source, "int8", say)
-            return CTranslate2Generator(folder, tokenizer, decoder_prefix=prefix)
+            return CTranslate2Generator(folder, tokenizer, decoder_prefix=prefix,
+                                        forced_eos_token_id=forced_eos)
         except ModelError as error:
             if options.engine == "ctranslate2":
                 raise

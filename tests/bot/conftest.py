@@ -127,17 +127,17 @@ def clock() -> FakeClock:
 @contextlib.asynccontextmanager
 async def running_bot(
     fake: FakeDiscord, analyzer: Any, db_path: Path, *, clock: Callable[[], datetime] | None = None,
-    **settings_changes: Any,
+    busy_timeout: float = 5.0, warm_up: bool = True, **settings_changes: Any,
 ) -> AsyncIterator[BriefingBot]:
     """The real bot, logged into the fake Discord, until the block ends."""
     settings = make_settings(db_path, **settings_changes)
-    state = State(db_path)
+    state = State(db_path, busy_timeout=busy_timeout)
     extra: dict[str, Any] = {"clock": clock} if clock is not None else {}
     with discord_endpoints(fake.api_base, fake.gateway_url):
         bot = BriefingBot(settings, analyzer=analyzer, state=state, guild_ready_timeout=0.05,
-                          schedule_interval=3600, **extra)
+                          schedule_interval=3600, warm_up=warm_up, **extra)
         fake.ready.clear()
-        task = asyncio.create_task(bot.start(TOKEN))
+        task = asyncio.create_task(bot.start(settings.token.reveal()))
         try:
             ready = asyncio.ensure_future(fake.ready.wait())
             await asyncio.wait({ready, task}, timeout=15, return_when=asyncio.FIRST_COMPLETED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -35,7 +36,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:  # the name is the http.server API
         routes = {
             "/article": lambda: self._send(200, ARTICLE_HTML.encode(), "text/html; charset=utf-8"),
             "/plain": lambda: self._send(200, ARTICLE_HTML.replace("<", " <").encode(),
@@ -51,10 +52,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _slow(self) -> None:
         time.sleep(3)
-        try:
+        with contextlib.suppress(BrokenPipeError):  # the client gave up first, as expected
             self._send(200, ARTICLE_HTML.encode())
-        except BrokenPipeError:
-            pass  # the client gave up first, as the test expects
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +145,238 @@ def test_address_checks(address: str, reason: str | None) -> None:
 def test_private_addresses_allowed_only_when_asked() -> None:
     assert refused_reason("127.0.0.1", allow_private=True) is None
     assert refused_reason("224.0.0.1", allow_private=True) == "multicast"
+
+
+# --- redirects, IPv6, several addresses, caps without a Content-Length -----------------
+
+
+class _HostileHandler(BaseHTTPRequestHandler):
+    """Redirects to refused places, a chunked body with no length, a server that drips."""
+
+    protocol_version = "HTTP/1.1"  # chunked transfer encoding needs 1.1
+
+    def log_message(self, *args: object) -> None:
+        return
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self) -> None:  # the name is the http.server API
+        if self.path.startswith("/to?"):
+            self._redirect(self.path[len("/to?"):])
+        elif self.path == "/chunked":
+            self._chunked(b"word " * 2000, chunks=100)
+        elif self.path == "/chunked-small":
+            self._chunked(ARTICLE_HTML.encode(), chunks=3)
+        elif self.path == "/drip":
+            self._drip()
+        else:
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    def _chunked(self, body: bytes, chunks: int) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        try:
+            for _ in range(chunks):
+                self.wfile.write(f"{len(body):x}\r\n".encode() + body + b"\r\n")
+            self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading at its cap, as it should
+
+    def _drip(self) -> None:
+        """A byte every 0.2 s: each wait is far under any socket timeout, the whole is not."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        try:
+            for _ in range(40):
+                self.wfile.write(b"a")
+                self.wfile.flush()
+                time.sleep(0.2)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _HostileHandler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture()
+def public_name(monkeypatch: pytest.MonkeyPatch, hostile: str) -> dict[str, list[str]]:
+    """`news.example` resolves to a public address, and connections to that address reach the
+    local test server: a public site whose redirects we control, offline. Returns the log of
+    the addresses connected to."""
+    import socket
+
+    import summarizer.fetch as fetch
+
+    real_getaddrinfo = socket.getaddrinfo
+    server_port = int(hostile.rsplit(":", 1)[1])
+    connected: dict[str, list[str]] = {"addresses": []}
+
+    def getaddrinfo(host: str, port: object, *args: object, **kwargs: object) -> list[object]:
+        if host == "news.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+        return real_getaddrinfo(host, port, *args, **kwargs)  # type: ignore[arg-type]
+
+    real_connect = fetch._connect
+
+    def connect(scheme: str, host: str, address: str, port: int,
+                timeout: float) -> object:
+        connected["addresses"].append(address)
+        if address == "93.184.216.34":
+            return real_connect("http", "127.0.0.1", "127.0.0.1", server_port, timeout)
+        return real_connect(scheme, host, address, port, timeout)
+
+    monkeypatch.setattr(fetch.socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(fetch, "_connect", connect)
+    return connected
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        ("http://169.254.169.254/latest/meta-data/", "link-local"),
+        ("http://[::1]/", "loopback"),
+        ("http://[::ffff:127.0.0.1]/", "loopback"),
+        ("http://[fd00::1]/", "private"),
+        ("http://127.1/", "loopback"),
+        ("http://2130706433/", "loopback"),
+        ("http://10.0.0.5:8080/admin", "private"),
+        ("http://0.0.0.0/", "unspecified"),
+        ("http://localhost/", "loopback"),
+    ],
+)
+def test_redirect_from_a_public_host_to_a_refused_address_is_refused(
+        public_name: dict[str, list[str]], target: str, reason: str) -> None:
+    with pytest.raises(FetchError, match=f"Refused to fetch .* {reason} address"):
+        fetch_url(f"http://news.example/to?{target}")
+    # The first hop went out (to the public address); the refused one never did.
+    assert public_name["addresses"] == ["93.184.216.34"]
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("file:///etc/passwd", "Only http and https"),
+        ("gopher://news.example/", "Only http and https"),
+        ("http://user:pw@news.example/", "user name or password"),
+    ],
+)
+def test_redirect_to_another_scheme_or_credentials_is_refused(
+        public_name: dict[str, list[str]], target: str, message: str) -> None:
+    with pytest.raises(FetchError, match=message):
+        fetch_url(f"http://news.example/to?{target}")
+
+
+def test_redirect_between_allowed_hosts_is_followed(public_name: dict[str, list[str]]) -> None:
+    page = fetch_url("http://news.example/to?/chunked-small")
+    assert page.url == "http://news.example/chunked-small"
+    assert b"fishing boats" in page.body
+
+
+@pytest.mark.parametrize(
+    ("addresses", "reason"),
+    [
+        (["93.184.216.34", "10.0.0.1"], "private"),
+        (["10.0.0.1", "93.184.216.34"], "private"),
+        (["2606:4700::1111", "::1"], "loopback"),
+        (["93.184.216.34", "fe80::1%eth0"], "link-local"),
+        (["93.184.216.34", "::ffff:169.254.169.254"], "link-local"),
+    ],
+)
+def test_a_host_with_any_refused_address_is_refused(
+        monkeypatch: pytest.MonkeyPatch, addresses: list[str], reason: str) -> None:
+    import socket
+
+    import summarizer.fetch as fetch
+
+    def getaddrinfo(host: str, port: int, *args: object, **kwargs: object) -> list[object]:
+        return [(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "",
+                 (a, port)) for a in addresses]
+
+    def no_connection(*args: object) -> object:
+        raise AssertionError("a refused host must not be connected to")
+
+    monkeypatch.setattr(fetch.socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(fetch, "_connect", no_connection)
+    with pytest.raises(FetchError, match=f"resolves to a {reason} address"):
+        fetch_url("http://mixed.example/story")
+
+
+def test_ipv6_literal_urls(hostile: str) -> None:
+    with pytest.raises(FetchError, match="loopback"):
+        fetch_url("http://[::1]/story")
+    with pytest.raises(FetchError, match="loopback"):
+        fetch_url("https://[0:0:0:0:0:0:0:1]:8443/story")
+    with pytest.raises(FetchError, match="link-local"):
+        fetch_url("http://[fe80::1%eth0]/story")
+    with pytest.raises(FetchError, match=r"link-local|could not be found"):
+        fetch_url("http://[fe80::1%25eth0]/story")  # the zone id percent-encoded (RFC 6874)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://[::1/story", "http://news.example:99999/", "http://news.example:port/",
+     "http://\u2100.com/", "http://[not-an-address]/"],
+)
+def test_malformed_urls_are_fetch_errors(url: str) -> None:
+    with pytest.raises(FetchError, match=r"malformed|could not be found"):
+        fetch_url(url)
+
+
+def test_redirect_to_a_malformed_url_is_a_fetch_error(public_name: dict[str, list[str]]) -> None:
+    with pytest.raises(FetchError, match="malformed"):
+        fetch_url("http://news.example/to?http://[::1/x")
+
+
+def test_ipv6_literal_url_is_fetched_when_loopback_is_allowed() -> None:
+    import socket
+
+    class Handler(_HostileHandler):
+        pass
+
+    class V6Server(ThreadingHTTPServer):
+        address_family = socket.AF_INET6
+
+    try:
+        httpd = V6Server(("::1", 0), Handler)
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        page = fetch_url(f"http://[::1]:{httpd.server_address[1]}/chunked-small",
+                         allow_private=True)
+        assert b"fishing boats" in page.body
+    finally:
+        httpd.shutdown()
+
+
+def test_byte_cap_holds_without_a_content_length(hostile: str) -> None:
+    # 100 chunks of 10,000 bytes, no Content-Length: only the running count can stop it.
+    with pytest.raises(FetchError, match="over 100,000 bytes"):
+        fetch_url(f"{hostile}/chunked", allow_private=True, max_bytes=100_000)
+    page = fetch_url(f"{hostile}/chunked", allow_private=True, max_bytes=2_000_000)
+    assert len(page.body) == 1_000_000
+
+
+def test_deadline_holds_against_a_server_that_drips(hostile: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="too long"):
+        fetch_url(f"{hostile}/drip", allow_private=True, timeout=1.0)
+    assert time.monotonic() - started < 3.0  # the drip alone would take 8 s

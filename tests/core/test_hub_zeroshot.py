@@ -103,3 +103,24 @@ def test_uncached_hub_model_offline(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path))
     with pytest.raises(ModelError, match=r"nobody/nli-model.*TOPIC_MODEL"):
         NliZeroShotClassifier("nobody/nli-model", device="cpu")
+
+
+def test_cached_hub_model_loads_offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                        pinned_nli: Path) -> None:
+    """A hub id already in the Hugging Face cache loads with HF_HUB_OFFLINE=1."""
+    import shutil
+
+    from huggingface_hub import constants
+
+    repo = tmp_path / "models--someone--tiny-nli"
+    shutil.copytree(pinned_nli, repo / "snapshots" / "0123abcd")
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text("0123abcd")
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path))
+    messages: list[str] = []
+    classifier = NliZeroShotClassifier("someone/tiny-nli", device="cpu",
+                                       progress=messages.append)
+    assert classifier.name == "someone/tiny-nli"
+    assert any("cache" in message for message in messages)
+    assert np.allclose(classifier.score(TEXTS[:1], LABELS), _sigmoid_pair(2.0, 0.0), atol=1e-5)

@@ -96,6 +96,8 @@ class FakeDiscord:
         self.requests: list[Recorded] = []
         self.heartbeats: list[float] = []
         self.identifies: list[dict[str, Any]] = []
+        self.resumes: list[dict[str, Any]] = []
+        self.connections = 0
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.files: dict[str, tuple[bytes, str]] = {}
         self.exchanges: dict[str, Exchange] = {}
@@ -289,6 +291,7 @@ class FakeDiscord:
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
         self._ws = ws
+        self.connections += 1
         await ws.send_json({"op": 10, "d": {"heartbeat_interval": self.heartbeat_interval_ms},
                             "s": None, "t": None})
         async for message in ws:
@@ -311,12 +314,26 @@ class FakeDiscord:
                 })
                 self.ready.set()
             elif op == 6:
+                self.resumes.append(frame["d"])
                 await self.dispatch("RESUMED", {})
                 self.ready.set()
+                await self._poke()
         if self._ws is ws:
             self._ws = None
             self.ready.clear()
         return ws
+
+    async def reconnect(self) -> None:
+        """Ask the bot to reconnect (op 7 RECONNECT), as Discord does before maintenance."""
+        assert self._ws is not None, "the bot is not connected"
+        self.ready.clear()
+        await self._ws.send_json({"op": 7, "d": None, "s": None, "t": None})
+
+    async def drop(self, code: int = 4000) -> None:
+        """Close the gateway socket with `code` (4000, unknown error, is resumable)."""
+        assert self._ws is not None, "the bot is not connected"
+        self.ready.clear()
+        await self._ws.close(code=code, message=b"dropped by the test")
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         assert self._ws is not None, "the bot is not connected"
