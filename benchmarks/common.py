@@ -22,14 +22,17 @@ def machine() -> str:
         if match:
             cpu = match.group(1).strip()
         flags = re.search(r"flags\s*:\s*(.+)", text)
-        extras = [f for f in ("avx512f", "avx512_vnni", "amx_bf16") if flags and f in flags.group(1).split()]
+        present = flags.group(1).split() if flags else []
+        extras = [f for f in ("avx512f", "avx512_vnni", "amx_bf16") if f in present]
     except OSError:
         extras = []
     try:
-        cores = subprocess.run(["nproc"], capture_output=True, text=True, check=False).stdout.strip()
+        cores = subprocess.run(["nproc"], capture_output=True, text=True,
+                               check=False).stdout.strip()
     except OSError:
         cores = "?"
-    return f"{cpu}, {cores} cores, {' '.join(extras) or 'no AVX-512'}, Python {platform.python_version()}"
+    features = " ".join(extras) or "no AVX-512"
+    return f"{cpu}, {cores} cores, {features}, Python {platform.python_version()}"
 
 
 def bbc_pairs(limit: int | None = None) -> list[tuple[str, Path, Path]]:

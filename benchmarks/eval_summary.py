@@ -19,11 +19,11 @@ from rouge_score import rouge_scorer
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import bbc_pairs, machine  # noqa: E402
-from summarizer.article import load_article  # noqa: E402
-from summarizer.backends.extractive import ExtractiveSummarizer  # noqa: E402
-from summarizer.backends.minilm import MiniLMEmbedder  # noqa: E402
-from summarizer.types import Article  # noqa: E402
+from benchmarks.common import bbc_pairs, machine
+from summarizer.article import load_article
+from summarizer.backends.extractive import ExtractiveSummarizer
+from summarizer.backends.minilm import MiniLMEmbedder
+from summarizer.types import Article
 
 Picker = Callable[[Article, int], list[str]]
 _WORD = re.compile(r"[a-z0-9]+")
@@ -54,7 +54,9 @@ def textrank(article: Article, count: int) -> list[str]:
     return [sentences[i].text for i in best]
 
 
-def evaluate(name: str, picker: Picker, data: Sequence[tuple[Article, str, int]]) -> dict[str, float]:
+def evaluate(
+    name: str, picker: Picker, data: Sequence[tuple[Article, str, int]]
+) -> dict[str, float]:
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
     totals = {"rouge1": 0.0, "rouge2": 0.0, "rougeL": 0.0}
     started = time.perf_counter()

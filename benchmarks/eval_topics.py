@@ -19,11 +19,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import TOPICS, bbc_pairs, machine  # noqa: E402
-from summarizer.article import load_article  # noqa: E402
-from summarizer.backends.embedding_zeroshot import EmbeddingZeroShot  # noqa: E402
-from summarizer.backends.minilm import MiniLMEmbedder  # noqa: E402
-from summarizer.topics import classify_texts  # noqa: E402
+from benchmarks.common import TOPICS, bbc_pairs, machine
+from summarizer.article import load_article
+from summarizer.backends.embedding_zeroshot import EmbeddingZeroShot
+from summarizer.backends.minilm import MiniLMEmbedder
+from summarizer.topics import classify_texts
 
 
 def main() -> int:
@@ -41,7 +41,8 @@ def main() -> int:
     bare = [TOPICS[int(i)] for i in np.argmax(classifier.text_vectors(texts) @ bare_labels.T, 1)]
     accuracy = np.mean([p == g for p, g in zip(predicted, gold, strict=True)])
     bare_accuracy = np.mean([p == g for p, g in zip(bare, gold, strict=True)])
-    print(f"BBC News Summary dev set: {len(texts)} articles, labels typed bare: {', '.join(TOPICS)}")
+    print(f"BBC News Summary dev set: {len(texts)} articles, "
+          f"labels typed bare: {', '.join(TOPICS)}")
     print(f"machine: {machine()}")
     print(f"bare label embedding (baseline)      accuracy {bare_accuracy:.3f}")
     print(f"ours (prompts + descriptions)        accuracy {accuracy:.3f}   "

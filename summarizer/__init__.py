@@ -45,6 +45,7 @@ __all__ = [
     "InputError",
     "ModelConfig",
     "ModelError",
+    "ModelInfo",
     "Paragraph",
     "Quote",
     "Sentence",

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from summarizer.analysis import run_analyses
 from summarizer.backends import Backends, Progress
 from summarizer.cache import BriefingCache
 from summarizer.config import ModelConfig
-from summarizer.analysis import run_analyses
 from summarizer.options import ALL_SECTIONS, SECTIONS, AnalysisOptions, parse_labels
 from summarizer.types import Article, Briefing, Classification
 

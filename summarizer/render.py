@@ -166,7 +166,8 @@ def to_markdown(briefing: Briefing) -> str:
     if briefing.topics is not None:
         lines += ["## Topics", ""]
         for topic in briefing.topics:
-            lines.append(f"### {topic.label} ({topic.score:.0%}, {paragraph_ref(topic.paragraphs)})")
+            where = paragraph_ref(topic.paragraphs)
+            lines.append(f"### {topic.label} ({topic.score:.0%}, {where})")
             lines += [f"- {b.text} _({paragraph_ref(b.paragraphs)})_" for b in topic.summary]
             lines.append("")
     if briefing.actors is not None:

@@ -36,7 +36,8 @@ def classify_texts(
         best = int(np.argmax(row))
         results.append(Classification(
             label=labels[best],
-            scores={label: round(float(value), 4) for label, value in zip(labels, row, strict=True)},
+            scores={label: round(float(value), 4)
+                    for label, value in zip(labels, row, strict=True)},
         ))
     return results
 

@@ -12,9 +12,9 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from summarizer.article import sample_article  # noqa: E402
-from summarizer.backends import Backends  # noqa: E402
-from summarizer.types import Article  # noqa: E402
+from summarizer.article import sample_article
+from summarizer.backends import Backends
+from summarizer.types import Article
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT.parent / "shared" / "data"

@@ -92,7 +92,8 @@ def test_sentence_splitting(text: str, expected: int) -> None:
         ("Der Bundestag hat am Dienstag ein neues Gesetz beschlossen, das die Rente für alle "
          "Bürger erhöhen soll und von der Opposition heftig kritisiert wurde, weil es zu "
          "teuer sei und die jungen Menschen belaste.".encode(), "not look like English"),
-        ("俄罗斯总统普京对中国进行国事访问，两国领导人签署联合声明。".encode(), "not look like English"),
+        ("俄罗斯总统普京对中国进行国事访问，两国领导人签署联合声明。".encode(),
+         "not look like English"),
     ],
 )
 def test_bad_input_is_refused_with_a_specific_message(data: bytes, message: str) -> None:
@@ -113,7 +114,7 @@ def test_too_many_bytes_names_the_limit(tmp_path: Path) -> None:
 
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="No such file: nope.txt"):
+    with pytest.raises(InputError, match=r"No such file: nope\.txt"):
         load_article(str(tmp_path / "nope.txt"))
     with pytest.raises(InputError, match="folder"):
         load_article(str(tmp_path))
