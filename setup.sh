@@ -16,7 +16,7 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 # torch first, pinned: a bare `torch` requirement would pull a multi-GB CUDA build.
 .venv/bin/python -m pip install --quiet torch==2.13.0
-.venv/bin/python -m pip install --quiet -e ".[dev]"
+.venv/bin/python -m pip install --quiet -e ".[dev,fast]"
 
 echo "== Briefing of the bundled sample article (offline) ==" >&2
 HF_HUB_OFFLINE=1 .venv/bin/summarizer brief --no-cache

@@ -12,7 +12,7 @@ import logging
 import discord
 from discord import app_commands
 
-from bot.formatting import inert
+from bot.formatting import safe
 from summarizer.errors import BriefingError, ModelError
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,9 @@ def _short(message: str, limit: int = 300) -> str:
 async def send_error(interaction: discord.Interaction, message: str) -> None:
     """Answer with `message` visible only to the user, whatever state the response is in."""
     quiet = discord.AllowedMentions.none()
-    message = inert(message)  # it may quote the user's input: never a live mention
+    # It may quote the user's input (a topic name, a host, a file name): no live mention, no
+    # markdown (escapes render invisibly in the messages we write ourselves).
+    message = safe(message)
     try:
         if not interaction.response.is_done():
             if interaction.type is discord.InteractionType.autocomplete:

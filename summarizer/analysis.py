@@ -2,33 +2,59 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
 from summarizer.backends import Backends
 from summarizer.options import AnalysisOptions
 from summarizer.taxonomy import DEFAULT_LABELS
 from summarizer.topics import find_topics
 from summarizer.types import Article, Briefing
 
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
-def run_analyses(article: Article, options: AnalysisOptions, backends: Backends) -> Briefing:
+
+def run_analyses(article: Article, options: AnalysisOptions, backends: Backends,
+                 *, overlap: bool = True) -> Briefing:
     """The briefing of `article` with the sections `options.sections` asks for.
 
     Actors and quotes come from one pass (quotes resolve speakers to actors, and resolved
     pronouns count as actor mentions), so asking for either computes both.
+
+    With `overlap` (the default), the spaCy parse (and, on a cold start, spaCy's loading)
+    runs in a second thread while the summary and topics embed sentences in this one. The
+    two hardly compete: spaCy's models run on one core in its own compiled code (the
+    parser and NER release the GIL for their inner loops), and the embedder is ONNX
+    Runtime, which releases the GIL for the whole forward. On 2 cores this hides most of
+    the shorter of the two. The briefing is the same either way (the test suite checks it).
     """
     sections = options.sections
     summary = topics = actors = quotes = None
-    if "summary" in sections:
-        summary = tuple(backends.summarizer.summarize(article.paragraphs, options.length))
-    if "topics" in sections:
-        labels = options.labels if options.labels is not None else DEFAULT_LABELS
-        topics = find_topics(article, labels, backends.classifier, backends.summarizer,
-                             options.topic_bullets)
-    if "actors" in sections or "quotes" in sections:
-        from summarizer.people import analyse_people
+    people = "actors" in sections or "quotes" in sections
+    pool: ThreadPoolExecutor | None = None
+    parsing: Future[tuple[Doc, ...]] | None = None
+    if people and overlap and ("summary" in sections or "topics" in sections):
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spacy-parse")
+        parsing = pool.submit(lambda: backends.parser.parse(article))
+    try:
+        if "summary" in sections:
+            summary = tuple(backends.summarizer.summarize(article.paragraphs, options.length))
+        if "topics" in sections:
+            labels = options.labels if options.labels is not None else DEFAULT_LABELS
+            topics = find_topics(article, labels, backends.classifier, backends.summarizer,
+                                 options.topic_bullets)
+        if people:
+            from summarizer.people import analyse_people
 
-        people = analyse_people(article, backends.parser.parse(article),
-                                backends.entities.recognize(article))
-        actors = people.actors if "actors" in sections else None
-        quotes = people.quotes if "quotes" in sections else None
+            docs = parsing.result() if parsing is not None else backends.parser.parse(article)
+            found = analyse_people(article, docs, backends.entities.recognize(article))
+            actors = found.actors if "actors" in sections else None
+            quotes = found.quotes if "quotes" in sections else None
+    finally:
+        if pool is not None:
+            # On an error above, still wait for the parse: a thread left running would
+            # keep loading or parsing behind the caller's back.
+            pool.shutdown(wait=True)
     return Briefing(article=article, models=backends.model_info(), summary=summary,
                     topics=topics, actors=actors, quotes=quotes)

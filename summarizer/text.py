@@ -12,14 +12,13 @@ import re
 from summarizer.types import Paragraph, Sentence
 
 # Words that end in a full stop without ending the sentence.
-_ABBREVIATIONS = frozenset(
-    """
-    mr mrs ms dr prof sr jr st mt ft rev gen col lt sgt capt cmdr adm gov sen rep pres
-    inc ltd co corp bros dept univ assn est approx etc vs fig no nos vol
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    u.s u.k u.n e.u a.m p.m i.e e.g d.c n.y l.a
-    """.split()
-)
+_ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "rev", "gen", "col", "lt",
+    "sgt", "capt", "cmdr", "adm", "gov", "sen", "rep", "pres", "inc", "ltd", "co", "corp", "bros",
+    "dept", "univ", "assn", "est", "approx", "etc", "vs", "fig", "no", "nos", "vol", "jan", "feb",
+    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n",
+    "e.u", "a.m", "p.m", "i.e", "e.g", "d.c", "n.y", "l.a",
+})
 
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace.
 _BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+)""")

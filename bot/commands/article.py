@@ -72,6 +72,10 @@ class ArticleCommands(commands.GroupCog, group_name="article",
     async def text(self, interaction: discord.Interaction,
                    text: app_commands.Range[str, 1, TEXT_OPTION_LIMIT]) -> None:
         """Use text you paste as the article."""
+        # Discord enforces max_length in its client, not for whoever sends the request.
+        if len(text) > TEXT_OPTION_LIMIT:
+            raise BotError(f"Paste at most {TEXT_OPTION_LIMIT:,} characters; for a longer "
+                           "article use /article file or /article url.")
         article = article_from_text(text, source=f"text from {_who(interaction)}")
         await interaction.response.defer(thinking=True)
         await self._set(interaction, article)

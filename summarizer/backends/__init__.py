@@ -40,11 +40,21 @@ class Backends:
     def __init__(self, config: ModelConfig | None = None, progress: Progress | None = None) -> None:
         self.config = config or ModelConfig()
         self.progress = progress or _quiet
-        self._lock = threading.RLock()
+        # One lock per model, not one for all: the briefing loads spaCy in one thread while
+        # the embedder loads in another (about half the cold start), and a load must not
+        # wait for an unrelated one. Re-entrant: a model's factory asks for the models it
+        # uses (the summarizer asks for the embedder).
+        self._locks_lock = threading.Lock()
+        self._locks: dict[str, threading.RLock] = {}
         self._loaded: dict[str, object] = {}
 
     def _get(self, key: str, factory: Callable[[], T]) -> T:
-        with self._lock:
+        loaded = self._loaded.get(key)
+        if loaded is not None:
+            return loaded  # type: ignore[return-value]
+        with self._locks_lock:
+            lock = self._locks.setdefault(key, threading.RLock())
+        with lock:
             if key not in self._loaded:
                 self._loaded[key] = factory()
             return self._loaded[key]  # type: ignore[return-value]

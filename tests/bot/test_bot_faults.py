@@ -192,7 +192,7 @@ async def test_bot_starts_on_a_corrupt_database(fake: FakeDiscord, tmp_path: Pat
 def test_database_that_cannot_be_opened_is_a_clear_error(tmp_path: Path) -> None:
     folder = tmp_path / "s.db"
     folder.mkdir()  # a folder where the file should be
-    with pytest.raises(StateError, match="Cannot open the database s.db"):
+    with pytest.raises(StateError, match=r"Cannot open the database s\.db"):
         State(folder)
     assert folder.is_dir()  # nothing moved, nothing deleted
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import uuid
 from pathlib import Path
 
 import pytest
@@ -85,13 +86,16 @@ async def test_every_analysis_command_on_real_models(
 async def test_heartbeats_and_acks_while_real_models_run(
     tmp_path: Path, real_analyzer: CoreAnalyzer
 ) -> None:
-    # A 1 s heartbeat (Discord's is about 41 s): a loop stall over 0.5 s fails the test.
-    fake = await FakeDiscord(heartbeat_interval_ms=1000).start()
+    # A 0.3 s heartbeat (Discord's is about 41 s): a loop stall of 0.3 s fails the test. Short,
+    # because an analysis on the embedded models now takes well under a second.
+    fake = await FakeDiscord(heartbeat_interval_ms=300).start()
     interval = fake.heartbeat_interval_ms / 1000
+    # A text never analysed before (the session's on-disk cache holds ARTICLE's briefings):
+    # every section runs on the models now.
+    unseen = ARTICLE + f"\n\nThe vote was recorded as session {uuid.uuid4().hex[:8]}, 31 to 12."
     async with running_bot(fake, real_analyzer, tmp_path / "s.db"):
         await fake.command("article", [{"name": "text", "type": 1, "options": [
-            {"name": "text", "type": 3, "value": ARTICLE}]}])
-        # Not analysed before in this session: every section runs on the models now.
+            {"name": "text", "type": 3, "value": unseen}]}])
         start = len(fake.heartbeats)
         names = itertools.cycle(["briefing", "summary", "topics", "actors", "quotes"])
         exchanges = await asyncio.gather(*(
@@ -105,4 +109,4 @@ async def test_heartbeats_and_acks_while_real_models_run(
         assert not exchange.ephemeral
     assert "Clara Jensen" in str([e.final for e in exchanges])
     gaps = [b - a for a, b in itertools.pairwise(beats)]
-    assert gaps and max(gaps) <= 1.5 * interval, gaps
+    assert gaps and max(gaps) <= 2 * interval, gaps

@@ -244,3 +244,33 @@ def test_user_messages() -> None:
     assert user_message(BusyError()).startswith("The bot is busy")
     assert "went wrong" in user_message(KeyError("/home/bot/.cache/x"))
     assert len(user_message(InputError("x " * 500))) <= 300
+
+
+@pytest.mark.parametrize(("text", "absent", "present"), [
+    ("@everyone @here", ["@everyone", "@here"], ["@\u200beveryone", "@\u200bhere"]),
+    ("<@123456789012345678> <@!1> <@&456> <#789> </ban:1>",
+     ["<@", "<#", "</"], ["<\u200b@\u200b123456789012345678>", "<\u200b#789>"]),
+    ("```py\nimport os", ["```"], ["\\`\\`\\`py import os"]),
+    ("**b** __u__ ~~s~~ ||x|| [l](https://e.example)", ["**b**", "[l]"], ["\\*\\*b\\*\\*"]),
+    ("# heading", [], ["\\# heading"]),
+    ("> quote", [], ["\\> quote"]),
+    ("1. item", [], ["1\\. item"]),
+    ("12.5 million and a - b", ["\\"], ["12.5 million and a - b"]),
+])
+def test_safe_makes_markdown_and_mentions_inert(text: str, absent: list[str],
+                                                present: list[str]) -> None:
+    shown = formatting.safe(text)
+    for piece in absent:
+        assert piece not in shown
+    for piece in present:
+        assert piece in shown
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab\\*`@<#>_ \n", max_size=60), st.integers(2, 40))
+def test_clip_never_leaves_a_dangling_escape(text: str, limit: int) -> None:
+    clipped = formatting.clip(formatting.safe(text), limit)
+    assert len(clipped) <= limit
+    if clipped.endswith("…"):
+        body = clipped[:-1]
+        assert (len(body) - len(body.rstrip("\\"))) % 2 == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -228,7 +228,7 @@ def public_name(monkeypatch: pytest.MonkeyPatch, hostile: str) -> dict[str, list
     server_port = int(hostile.rsplit(":", 1)[1])
     connected: dict[str, list[str]] = {"addresses": []}
 
-    def getaddrinfo(host: str, port: object, *args: object, **kwargs: object) -> list[object]:
+    def getaddrinfo(host: str, port: object, *args: object, **kwargs: object) -> Sequence[object]:
         if host == "news.example":
             return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
         return real_getaddrinfo(host, port, *args, **kwargs)  # type: ignore[arg-type]

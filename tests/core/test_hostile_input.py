@@ -6,6 +6,7 @@ analysed, with nothing of the junk leaking into the result."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import threading
@@ -89,7 +90,7 @@ CASES: dict[str, Case] = {
                          error="does not look like English"),
     "only-quotation-marks": Case('""""“”“”„«»""'.encode() * 10,
                                  error="too short to analyse: 0 words"),
-    "only-short-quotes": Case('"Yes." "No." "Maybe."'.encode(),
+    "only-short-quotes": Case(b'"Yes." "No." "Maybe."',
                               error="too short to analyse: 3 words"),
     # Analysable: cleaned, then analysed with nothing of the junk in the result.
     "nul-and-control-characters": Case(
@@ -127,10 +128,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", case.content_type)
         self.send_header("Content-Length", str(len(case.data)))
         self.end_headers()
-        try:
+        # The client may refuse a body over its limit and hang up, as it should.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(case.data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client refused a body over its limit, as it should
 
 
 @pytest.fixture(scope="module")
