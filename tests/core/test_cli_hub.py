@@ -1,0 +1,76 @@
+"""The hub backends through the same CLI path a user takes (`--summary-model PATH` etc.),
+with tiny random models saved to local folders."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from summarizer.cli import main
+from tests.tiny_models import build_tiny_bart, build_tiny_ner, build_tiny_nli
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("tiny-hub")
+    return {
+        "summary": build_tiny_bart(root / "bart", max_positions=128),
+        "topics": build_tiny_nli(root / "nli", favour={"entailment": 1.0}),
+        "entities": build_tiny_ner(root / "ner"),
+    }
+
+
+def run(args: list[str], tmp_path: Path, environ: dict[str, str] | None = None
+        ) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    env = {"BRIEFING_CACHE_DIR": str(tmp_path / "cache"), "HF_HUB_OFFLINE": "1",
+           **(environ or {})}
+    code = main(args, stdout=out, stderr=err, environ=env)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_brief_with_local_hub_models(tiny: dict[str, Path], tmp_path: Path) -> None:
+    code, out, err = run(
+        ["brief", "--json", "--length", "3", "--labels", "diplomacy, energy, space",
+         "--summary-model", str(tiny["summary"]), "--topic-model", str(tiny["topics"]),
+         "--entity-model", str(tiny["entities"])], tmp_path)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["models"] == {"summary": str(tiny["summary"]), "topics": str(tiny["topics"]),
+                              "entities": str(tiny["entities"])}
+    # The sample is far longer than the tiny model's 128 tokens: chunked, then reduced.
+    assert 1 <= len(data["summary"]) <= 3
+    for bullet in data["summary"]:
+        assert bullet["paragraphs"] and all(1 <= n <= 14 for n in bullet["paragraphs"])
+    assert {t["label"] for t in data["topics"]} <= {"diplomacy", "energy", "space"}
+    assert isinstance(data["actors"], list) and isinstance(data["quotes"], list)
+
+
+def test_per_task_override_keeps_the_other_tasks_embedded(tiny: dict[str, Path],
+                                                          tmp_path: Path) -> None:
+    code, out, err = run(["summary", "--json", "--length", "2",
+                          "--summary-model", str(tiny["summary"])], tmp_path)
+    assert code == 0, err
+    models = json.loads(out)["models"]
+    assert models["summary"] == str(tiny["summary"])
+    assert models["topics"].startswith("zero-shot-embedding:")
+
+
+def test_hub_models_not_cached_offline_fail_with_a_clear_error(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "empty-hf-home"))
+    code, out, err = run(["summary", "--models", "hub"], tmp_path,
+                         {"HF_HOME": str(tmp_path / "empty-hf-home")})
+    assert code == 1 and out == ""
+    assert "sshleifer/distilbart-cnn-12-6" in err
+    assert "Traceback" not in err
+
+
+def test_missing_local_folder_is_named(tmp_path: Path) -> None:
+    code, _, err = run(["summary", "--summary-model", str(tmp_path / "no-such-model")],
+                       tmp_path)
+    assert code == 1 and "no-such-model" in err
