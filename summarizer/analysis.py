@@ -45,9 +45,12 @@ def run_analyses(article: Article, options: AnalysisOptions, backends: Backends,
             topics = find_topics(article, labels, backends.classifier, backends.summarizer,
                                  options.topic_bullets)
         if people:
+            # The parse first: on a cold start the worker may still be importing spaCy, and
+            # importing `spacy.tokens` (via summarizer.people) here at the same time breaks
+            # spaCy's own import (a KeyError from its Cython modules).
+            docs = parsing.result() if parsing is not None else backends.parser.parse(article)
             from summarizer.people import analyse_people
 
-            docs = parsing.result() if parsing is not None else backends.parser.parse(article)
             found = analyse_people(article, docs, backends.entities.recognize(article))
             actors = found.actors if "actors" in sections else None
             quotes = found.quotes if "quotes" in sections else None

@@ -4,8 +4,8 @@ Each sentence is embedded (all-MiniLM-L6-v2). A sentence scores high when it is 
 in meaning (PageRank over the embeddings' cosine-similarity graph), central in wording
 (PageRank over TextRank's normalised word overlap: it rewards the sentences that carry the
 article's names and figures, which embeddings blur), close to the whole text's centroid, and
-early in the article (news puts the gist first). Sentences are then chosen greedily by maximal marginal relevance, so a chosen
-sentence must add something the chosen ones do not already say, and returned in article
+early in the article (news puts the gist first). Sentences are then chosen greedily by
+maximal marginal relevance, so a chosen sentence must add something the chosen ones do not already say, and returned in article
 order. Fragments (under 6 words) and very long run-ons are not chosen while alternatives
 exist: machine-translated or scraped text has both.
 """

@@ -15,8 +15,13 @@ nothing the analyses read, except one rule: whitespace tokens get the dependency
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
+import sys
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from summarizer.errors import ModelError
@@ -44,13 +49,48 @@ ENTITY_TYPES: dict[str, ActorType] = {
 }
 
 
+class _TorchHiddenFromThisThread(importlib.abc.MetaPathFinder):
+    """Makes `import torch` fail in one thread only, while that thread imports spaCy."""
+
+    def __init__(self) -> None:
+        self.thread = threading.get_ident()
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+        if threading.get_ident() == self.thread and fullname.split(".")[0] == "torch":
+            raise ModuleNotFoundError(f"{fullname} is not used by spaCy here", name=fullname)
+        return None
+
+
+def import_spacy() -> ModuleType:
+    """`import spacy`, without importing PyTorch when nothing has yet.
+
+    spaCy imports thinc, and `thinc.compat` imports torch if it is installed (for models
+    that wrap PyTorch layers, which en_core_web_sm has none of). That import is ~3 s of a
+    ~4.5 s spaCy import, most of a cold start, and the embedder does not need torch (it runs
+    on ONNX Runtime). So torch is hidden from this thread only, while it imports spaCy:
+    thinc then records "no torch", and any other thread (a hub model loading at the same
+    time) imports torch as usual, as does this thread afterwards.
+    """
+    if "torch" in sys.modules or "thinc" in sys.modules:
+        import spacy
+
+        return spacy
+    finder = _TorchHiddenFromThisThread()
+    sys.meta_path.insert(0, finder)
+    try:
+        import spacy
+    finally:
+        sys.meta_path.remove(finder)
+    return spacy
+
+
 class SpacyPipeline:
     """Loads the pipeline once; parses articles into one Doc per paragraph."""
 
     def __init__(self, package: str = SPACY_PACKAGE, cache_size: int = 8) -> None:
         try:
-            import spacy
-
+            spacy = import_spacy()
             self.nlp: Language = spacy.load(package, exclude=list(UNUSED_COMPONENTS))
         except OSError as error:
             raise ModelError(
