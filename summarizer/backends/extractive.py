@@ -5,9 +5,9 @@ in meaning (PageRank over the embeddings' cosine-similarity graph), central in w
 (PageRank over TextRank's normalised word overlap: it rewards the sentences that carry the
 article's names and figures, which embeddings blur), close to the whole text's centroid, and
 early in the article (news puts the gist first). Sentences are then chosen greedily by
-maximal marginal relevance, so a chosen sentence must add something the chosen ones do not already say, and returned in article
-order. Fragments (under 6 words) and very long run-ons are not chosen while alternatives
-exist: machine-translated or scraped text has both.
+maximal marginal relevance, so a chosen sentence must add something the chosen ones do not
+already say, and returned in article order. Fragments (under 6 words) and very long run-ons
+are not chosen while alternatives exist: machine-translated or scraped text has both.
 """
 
 from __future__ import annotations
