@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import discord
 
+from summarizer.render import paragraph_ref
 from summarizer.types import Actor, Article, Briefing, Bullet, Quote, Topic
 
 TITLE_LIMIT = 256
@@ -78,20 +79,8 @@ def safe(text: str) -> str:
 
 
 def paragraphs_ref(numbers: Iterable[int]) -> str:
-    """(1, 2, 3, 7) -> '¶1–3, 7'."""
-    ordered = sorted(set(numbers))
-    if not ordered:
-        return "¶?"
-    runs: list[str] = []
-    start = prev = ordered[0]
-    for number in [*ordered[1:], None]:
-        if number is not None and number == prev + 1:
-            prev = number
-            continue
-        runs.append(str(start) if start == prev else f"{start}–{prev}")
-        if number is not None:
-            start = prev = number
-    return "¶" + ", ".join(runs)
+    """(1, 2, 3, 7) -> '¶1–3, 7' (typographic dash in chat)."""
+    return paragraph_ref(numbers, dash="–", empty="¶?")
 
 
 def article_label(article: Article) -> str:

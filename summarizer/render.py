@@ -6,7 +6,7 @@ quote shows the paragraph numbers it came from.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from summarizer.types import (
@@ -115,18 +115,18 @@ def briefing_from_dict(data: dict[str, Any], article: Article) -> Briefing:
     )
 
 
-def paragraph_ref(numbers: Sequence[int]) -> str:
-    """"¶3" or "¶3, 5-7": compact paragraph references."""
-    if not numbers:
-        return ""
+def paragraph_ref(numbers: Iterable[int], *, dash: str = "-", empty: str = "") -> str:
+    """"¶3" or "¶3, 5-7": compact paragraph references (`empty` when there are none)."""
     ordered = sorted(set(numbers))
+    if not ordered:
+        return empty
     runs: list[str] = []
     start = previous = ordered[0]
     for number in [*ordered[1:], None]:
         if number is not None and number == previous + 1:
             previous = number
             continue
-        runs.append(str(start) if start == previous else f"{start}-{previous}")
+        runs.append(str(start) if start == previous else f"{start}{dash}{previous}")
         if number is not None:
             start = previous = number
     return "¶" + ", ".join(runs)

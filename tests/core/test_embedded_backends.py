@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from summarizer.analysis import run_analyses
 from summarizer.backends import Backends
 from summarizer.backends.minilm import MiniLMEmbedder
 from summarizer.backends.spacy_nlp import SPACY_PACKAGE
+from summarizer.errors import ModelError
 from summarizer.options import AnalysisOptions
 from summarizer.types import Article
 
@@ -89,3 +91,13 @@ def test_cli_path_imports_neither_torch_nor_heavy_libraries() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=True)
     assert "HEAVY []" in done.stderr, done.stderr[-2000:]
+
+
+def test_unwritable_export_folder_falls_back_to_torch(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    embedder = MiniLMEmbedder(export_dir=blocker / "onnx")
+    assert embedder.runtime == "torch"
+    assert embedder.embed(["hello world"]).shape == (1, 384)
+    with pytest.raises(ModelError):
+        MiniLMEmbedder(runtime="onnx", export_dir=blocker / "onnx")
