@@ -6,11 +6,12 @@ Mean pooling over real tokens, then L2 normalisation, as the model was trained.
 Where the time goes, and why it runs the way it does (measured on 2 AVX-512/VNNI cores
 without bf16 units; `benchmarks/bench_core.py` prints the figures):
 
-- ONNX Runtime, not PyTorch, runs the encoder: about 2x faster on the article's ~45
-  sentences, and importing `onnxruntime` + `tokenizers` takes a fraction of a second where
-  `torch` + `transformers` take several, which is most of a cold start. The ONNX graph
-  (encoder + pooling + normalisation) is exported from the package's weights once, with
-  PyTorch, into a cache folder; every later process only loads it.
+- ONNX Runtime, not PyTorch, runs the encoder. Warm, it is about as fast as PyTorch fp32
+  here (0.9-2x, depending on the load from other processes); the gain is the start:
+  importing `onnxruntime` + `tokenizers` takes a fraction of a second where `torch` +
+  `transformers` take 3-5 s, most of a cold start, and the process stays ~300 MB smaller.
+  The ONNX graph (encoder + pooling + normalisation) is exported from the package's
+  weights once, with PyTorch, into a cache folder; every later process only loads it.
 - The tokenizer is the model's own Rust `tokenizers` file, called once per batch, without
   the `transformers` wrapper.
 - Texts are sorted by token count and batched 8 at a time, so padding is small: the
