@@ -10,6 +10,7 @@ from typing import Literal
 
 ModelFamily = Literal["embedded", "hub"]
 Device = Literal["auto", "cpu", "cuda"]
+EmbeddingPrecision = Literal["auto", "fp32", "int8"]
 
 HUB_DEFAULTS = {
     "summary": "sshleifer/distilbart-cnn-12-6",
@@ -28,6 +29,9 @@ class ModelConfig:
     topic_model: str | None = None
     entity_model: str | None = None
     device: Device = "auto"
+    # The embedded sentence encoder: fp32 (what "auto" means on CPUs without bf16 units), or
+    # int8, about twice as fast, at a measured cost (see benchmarks/bench_core.py).
+    embedding_precision: EmbeddingPrecision = "auto"
 
     def resolved(self, task: Literal["summary", "topics", "entities"]) -> str | None:
         """The hub model id or folder for `task`, or None for the embedded backend."""
@@ -53,7 +57,8 @@ def default_cache_dir(environ: Mapping[str, str]) -> Path:
 
 def model_config_from_env(environ: Mapping[str, str], **overrides: str | None) -> ModelConfig:
     """Read the model settings (`BRIEFING_MODELS`, `SUMMARY_MODEL`, `TOPIC_MODEL`,
-    `ENTITY_MODEL`, `BRIEFING_DEVICE`); non-None keyword overrides (CLI options) win."""
+    `ENTITY_MODEL`, `BRIEFING_DEVICE`, `BRIEFING_EMBEDDING_PRECISION`); non-None keyword
+    overrides (CLI options) win."""
     config = ModelConfig(
         models=_choice(environ.get("BRIEFING_MODELS", "embedded"), ("embedded", "hub"),
                        "BRIEFING_MODELS"),  # type: ignore[arg-type]
@@ -62,6 +67,9 @@ def model_config_from_env(environ: Mapping[str, str], **overrides: str | None) -
         entity_model=environ.get("ENTITY_MODEL") or None,
         device=_choice(environ.get("BRIEFING_DEVICE", "auto"), ("auto", "cpu", "cuda"),
                        "BRIEFING_DEVICE"),  # type: ignore[arg-type]
+        embedding_precision=_choice(
+            environ.get("BRIEFING_EMBEDDING_PRECISION") or "auto", ("auto", "fp32", "int8"),
+            "BRIEFING_EMBEDDING_PRECISION"),  # type: ignore[arg-type]
     )
     present = {key: value for key, value in overrides.items() if value is not None}
     return replace(config, **present)  # type: ignore[arg-type]

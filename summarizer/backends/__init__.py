@@ -65,7 +65,7 @@ class Backends:
             from summarizer.backends.minilm import MiniLMEmbedder
 
             self.progress("Loading the sentence embedder (all-MiniLM-L6-v2)...")
-            return MiniLMEmbedder()
+            return MiniLMEmbedder(precision=self.config.embedding_precision)
 
         return self._get("embedder", load)
 
@@ -130,9 +130,11 @@ class Backends:
         from summarizer.backends.minilm import MINILM_NAME
         from summarizer.backends.spacy_nlp import SPACY_MODEL_NAME
 
+        # Named with its precision when reduced: a cached fp32 briefing is not an int8 one.
+        minilm = MINILM_NAME + ("@int8" if self.config.embedding_precision == "int8" else "")
         return ModelInfo(
-            summary=self.config.resolved("summary") or f"extractive:{MINILM_NAME}",
-            topics=self.config.resolved("topics") or f"zero-shot-embedding:{MINILM_NAME}",
+            summary=self.config.resolved("summary") or f"extractive:{minilm}",
+            topics=self.config.resolved("topics") or f"zero-shot-embedding:{minilm}",
             entities=self.config.resolved("entities") or SPACY_MODEL_NAME,
         )
 
