@@ -101,6 +101,9 @@ async def test_heartbeats_and_acks_while_real_models_run(
         exchanges = await asyncio.gather(*(
             fake.command(next(names), user_id=700 + i, wait=False) for i in range(50)))
         await asyncio.gather(*(fake.wait_final(e, timeout=120) for e in exchanges))
+        # When the work ends within one interval, no gap would be measured at all: wait
+        # for two more beats, so the window always spans the work and the beats around it.
+        await asyncio.sleep(2.5 * interval)
         beats = fake.heartbeats[max(0, start - 1):]
     await fake.stop()
     assert all(e.ack_latency is not None and e.ack_latency < 3.0 for e in exchanges)
