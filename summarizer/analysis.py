@@ -43,7 +43,8 @@ def run_analyses(article: Article, options: AnalysisOptions, backends: Backends,
         if "topics" in sections:
             labels = options.labels if options.labels is not None else DEFAULT_LABELS
             topics = find_topics(article, labels, backends.classifier, backends.summarizer,
-                                 options.topic_bullets)
+                                 options.topic_bullets,
+                                 already_said=[b.text for b in summary or ()])
         if people:
             # The parse first: on a cold start the worker may still be importing spaCy, and
             # importing `spacy.tokens` (via summarizer.people) here at the same time breaks

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from summarizer.backends.base import TextSummarizer, ZeroShotClassifier
-from summarizer.types import Article, Classification, Topic
+from summarizer.types import Article, Bullet, Classification, Paragraph, Topic
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,15 @@ def find_topics(
     summarizer: TextSummarizer,
     bullets: int = 3,
     settings: TopicSettings | None = None,
+    already_said: Sequence[str] = (),
 ) -> tuple[Topic, ...]:
-    """Topics of `article` in order of prominence, each with its paragraphs and summary."""
+    """Topics of `article` in order of prominence, each with its paragraphs and summary.
+
+    Args:
+        already_said: bullets the reader already has (the article summary); a topic's
+            summary leaves them out where its paragraphs have other sentences to offer, so
+            a topic that spans most of the article does not repeat the summary word for word.
+    """
     settings = settings or TopicSettings()
     paragraphs = article.paragraphs
     scores = classifier.score([p.text for p in paragraphs], list(labels))
@@ -64,7 +71,8 @@ def find_topics(
     for label_index in kept[: settings.max_topics]:
         members = tuple(p.number for p, hit in zip(paragraphs, assigned[:, label_index],
                                                    strict=True) if hit)
-        summary = summarizer.summarize([article.paragraph(n) for n in members], bullets)
+        summary = _fresh_summary([article.paragraph(n) for n in members], summarizer, bullets,
+                                 frozenset(already_said))
         topics.append(Topic(
             label=labels[label_index],
             score=round(float(prominence[label_index]), 4),
@@ -72,6 +80,15 @@ def find_topics(
             summary=tuple(summary),
         ))
     return tuple(topics)
+
+
+def _fresh_summary(paragraphs: Sequence[Paragraph], summarizer: TextSummarizer, bullets: int,
+                   already_said: frozenset[str]) -> list[Bullet]:
+    candidates = summarizer.summarize(paragraphs, bullets + len(already_said))
+    fresh = [b for b in candidates if b.text not in already_said]
+    if len(fresh) >= min(bullets, len(candidates)):
+        return fresh[:bullets]
+    return candidates[:bullets]
 
 
 def _assign(scores: np.ndarray, settings: TopicSettings) -> np.ndarray:

@@ -58,6 +58,18 @@ def test_topics_are_multi_label_and_ranked_by_prominence() -> None:
     assert [b.paragraphs for b in topics[0].summary] == [(1,), (2,)]
 
 
+def test_topic_summaries_do_not_repeat_the_article_summary() -> None:
+    classifier = _FixedClassifier([[0.9, 0.1], [0.8, 0.2], [0.7, 0.3]])
+    first = THREE_PARAGRAPHS.paragraph(1).sentences[0].text
+    topics = find_topics(THREE_PARAGRAPHS, ["sport", "business"], classifier,
+                         _FirstSentences(), bullets=2, already_said=[first])
+    assert [b.paragraphs for b in topics[0].summary] == [(2,), (3,)]
+    # With nothing else to say, a topic keeps its best sentences even if already said.
+    alone = find_topics(THREE_PARAGRAPHS, ["sport", "business"], classifier,
+                        _FirstSentences(), bullets=3, already_said=[first])
+    assert [b.paragraphs for b in alone[0].summary] == [(1,), (2,), (3,)]
+
+
 def test_summary_is_in_article_order_without_duplicates(sample, backends: Backends) -> None:
     bullets = backends.summarizer.summarize(sample.paragraphs, 6)
     assert len(bullets) == 6
