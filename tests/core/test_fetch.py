@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from collections.abc import Iterator, Sequence
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from summarizer.article import load_article
 from summarizer.errors import FetchError
 from summarizer.fetch import fetch_url, refused_reason
+from tests.local_http import serving
 
 ARTICLE_HTML = (
     "<html><head><title>Harbour reopens</title></head><body><article><h1>Harbour reopens</h1>"
@@ -20,19 +20,6 @@ ARTICLE_HTML = (
     "more than it had planned.</p><p>The harbour master said that fishing boats would return "
     "next month, and ferries would follow in the summer.</p></article></body></html>"
 )
-
-
-class _QuietServer(ThreadingHTTPServer):
-    """A test server that does not print a traceback when a client hangs up early (which
-    the fetcher does on purpose at its limits)."""
-
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        import sys
-
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -71,11 +58,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = _QuietServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serving(_Handler) as url:
+        yield url
 
 
 def test_html_article_from_url(server: str) -> None:
@@ -220,11 +204,8 @@ class _HostileHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def hostile() -> Iterator[str]:
-    httpd = _QuietServer(("127.0.0.1", 0), _HostileHandler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serving(_HostileHandler) as url:
+        yield url
 
 
 @pytest.fixture()
@@ -357,26 +338,14 @@ def test_redirect_to_a_malformed_url_is_a_fetch_error(public_name: dict[str, lis
 
 
 def test_ipv6_literal_url_is_fetched_when_loopback_is_allowed() -> None:
-    import socket
 
-    class Handler(_HostileHandler):
-        pass
-
-    class V6Server(_QuietServer):
-        address_family = socket.AF_INET6
-
-    try:
-        httpd = V6Server(("::1", 0), Handler)
-    except OSError:
-        pytest.skip("no IPv6 loopback here")
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        page = fetch_url(f"http://[::1]:{httpd.server_address[1]}/chunked-small",
-                         allow_private=True)
-        assert b"fishing boats" in page.body
-    finally:
-        httpd.shutdown()
+    with contextlib.ExitStack() as stack:
+        try:
+            base = stack.enter_context(serving(_HostileHandler, host="::1"))
+        except OSError:
+            pytest.skip("no IPv6 loopback here")
+        page = fetch_url(f"{base}/chunked-small", allow_private=True)
+    assert b"fishing boats" in page.body
 
 
 def test_byte_cap_holds_without_a_content_length(hostile: str) -> None:

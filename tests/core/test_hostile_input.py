@@ -9,10 +9,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ import pytest
 from summarizer import api
 from summarizer.backends import Backends
 from summarizer.cli import CLASSIFY_MAX_LINE_BYTES, main
+from tests.local_http import serving
 
 SECRET = "sekrit-settings-value-4711"  # a setting that must never reach the user
 
@@ -113,19 +113,6 @@ CASES: dict[str, Case] = {
 }
 
 
-class _QuietServer(ThreadingHTTPServer):
-    """A test server that does not print a traceback when a client hangs up early (which
-    the fetcher does on purpose at its limits)."""
-
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        import sys
-
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)  # type: ignore[arg-type]
-
-
 class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         return
@@ -148,11 +135,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = _QuietServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serving(_Handler) as url:
+        yield url
 
 
 def run(args: list[str], backends: Backends, tmp_path: Path,
