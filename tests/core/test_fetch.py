@@ -338,7 +338,6 @@ def test_redirect_to_a_malformed_url_is_a_fetch_error(public_name: dict[str, lis
 
 
 def test_ipv6_literal_url_is_fetched_when_loopback_is_allowed() -> None:
-
     with contextlib.ExitStack() as stack:
         try:
             base = stack.enter_context(serving(_HostileHandler, host="::1"))
