@@ -167,7 +167,7 @@ class BriefingBot(commands.AutoShardedBot):
         """Stop gracefully (SIGTERM): refuse new commands, give those running `grace` seconds
         to send their replies, then close the connection and the analysis pool."""
         self.draining = True
-        await self.scheduler.stop()
+        await self.scheduler.stop(grace)
         running = {t for t in self._interactions if not t.done()}
         if running:
             log.info("shutting down: waiting up to %.0f s for %d commands", grace, len(running))

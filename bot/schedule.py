@@ -100,6 +100,9 @@ class Scheduler:
         self.interval = interval
         self.posted = 0
         self._task: asyncio.Task[None] | None = None
+        # Held while a pass claims and posts: a day is claimed before it is posted (never
+        # twice), so stopping in between would lose that day's briefing for good.
+        self._passing = asyncio.Lock()
 
     async def run_due(self) -> int:
         """Post every due briefing once; returns how many were posted."""
@@ -129,18 +132,29 @@ class Scheduler:
         if self._task is None:
             self._task = asyncio.create_task(self._loop(), name="daily-briefings")
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    async def stop(self, timeout: float = 20.0) -> None:
+        """Stop the loop, first letting a pass that is posting finish (up to `timeout`)."""
+        if self._task is None:
+            return
+        finished = False
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._passing.acquire(), timeout)
+            finished = True
+        if not finished:
+            log.warning("stopping in the middle of posting a daily briefing")
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+        if finished:
+            self._passing.release()
 
     async def _loop(self) -> None:
         # The first pass runs at once: that is the start-up catch-up within the grace period.
         while True:
-            try:
-                await self.run_due()
-            except Exception:
-                log.exception("the schedule check failed")
+            async with self._passing:
+                try:
+                    await self.run_due()
+                except Exception:
+                    log.exception("the schedule check failed")
             await asyncio.sleep(self.interval)

@@ -274,3 +274,25 @@ def test_clip_never_leaves_a_dangling_escape(text: str, limit: int) -> None:
     if clipped.endswith("…"):
         body = clipped[:-1]
         assert (len(body) - len(body.rstrip("\\"))) % 2 == 0
+
+
+async def test_stopping_the_scheduler_lets_a_claimed_post_finish(tmp_path: Path) -> None:
+    from bot.schedule import Scheduler
+
+    state = State(tmp_path / "s.db")
+    state.set_schedule(Schedule(1, 10, "08:00", "UTC", None), set_by=None)
+    started, posted = asyncio.Event(), []
+
+    async def slow_post(schedule: Schedule, day: date) -> None:
+        started.set()
+        await asyncio.sleep(0.5)  # the HTTP request to Discord, say
+        posted.append(day)
+
+    scheduler = Scheduler(state, slow_post, clock=lambda: datetime(2024, 5, 21, 8, 5,
+                                                                   tzinfo=UTC))
+    scheduler.start()
+    await asyncio.wait_for(started.wait(), 5)
+    await scheduler.stop()  # as a SIGTERM would, mid-post
+    assert posted == [date(2024, 5, 21)]  # the claimed day was posted, not lost
+    assert state.schedule(1).last_posted == "2024-05-21"
+    state.close()
