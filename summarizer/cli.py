@@ -84,6 +84,10 @@ def _add_model_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--summary-model", default=None, help="seq2seq hub id or folder")
     command.add_argument("--topic-model", default=None, help="NLI zero-shot hub id or folder")
     command.add_argument("--entity-model", default=None, help="token-classification id or folder")
+    command.add_argument("--generation-precision", default=None,
+                         choices=("auto", "fp32", "fp16", "bf16", "int8"),
+                         help="hub summarizer generation (default auto: CTranslate2 int8 on "
+                              "CPU when installed, fp16 on CUDA)")
     command.add_argument("--precision", choices=("fp32", "int8"), default=None,
                          help="embedded sentence encoder precision (default: fp32; int8 for "
                               "classify, about 2x faster)")
@@ -154,6 +158,7 @@ def _analyzer(
         topic_model=args.topic_model,
         entity_model=args.entity_model,
         embedding_precision=args.precision,
+        generation_precision=args.generation_precision,
     )
     if args.command == "classify" and args.precision is None and \
             not environ.get("BRIEFING_EMBEDDING_PRECISION"):

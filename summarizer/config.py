@@ -11,6 +11,7 @@ from typing import Literal
 ModelFamily = Literal["embedded", "hub"]
 Device = Literal["auto", "cpu", "cuda"]
 EmbeddingPrecision = Literal["auto", "fp32", "int8"]
+GenerationPrecision = Literal["auto", "fp32", "fp16", "bf16", "int8"]
 
 HUB_DEFAULTS = {
     "summary": "sshleifer/distilbart-cnn-12-6",
@@ -32,6 +33,11 @@ class ModelConfig:
     # The embedded sentence encoder: fp32 (what "auto" means on CPUs without bf16 units), or
     # int8, about twice as fast, at a measured cost (see benchmarks/bench_core.py).
     embedding_precision: EmbeddingPrecision = "auto"
+    # Hub seq2seq generation: "auto" is CTranslate2 int8 on a CPU (when installed), fp16 on
+    # CUDA; "fp32" forces plain PyTorch.
+    generation_precision: GenerationPrecision = "auto"
+    # Where the embedded encoder's one-time ONNX export is kept (None: the default cache).
+    export_dir: Path | None = None
 
     def resolved(self, task: Literal["summary", "topics", "entities"]) -> str | None:
         """The hub model id or folder for `task`, or None for the embedded backend."""
@@ -57,8 +63,9 @@ def default_cache_dir(environ: Mapping[str, str]) -> Path:
 
 def model_config_from_env(environ: Mapping[str, str], **overrides: str | None) -> ModelConfig:
     """Read the model settings (`BRIEFING_MODELS`, `SUMMARY_MODEL`, `TOPIC_MODEL`,
-    `ENTITY_MODEL`, `BRIEFING_DEVICE`, `BRIEFING_EMBEDDING_PRECISION`); non-None keyword
-    overrides (CLI options) win."""
+    `ENTITY_MODEL`, `BRIEFING_DEVICE`, `BRIEFING_EMBEDDING_PRECISION`,
+    `BRIEFING_GENERATION_PRECISION`, and `BRIEFING_CACHE_DIR` for the ONNX export);
+    non-None keyword overrides (CLI options) win."""
     config = ModelConfig(
         models=_choice(environ.get("BRIEFING_MODELS", "embedded"), ("embedded", "hub"),
                        "BRIEFING_MODELS"),  # type: ignore[arg-type]
@@ -70,6 +77,11 @@ def model_config_from_env(environ: Mapping[str, str], **overrides: str | None) -
         embedding_precision=_choice(
             environ.get("BRIEFING_EMBEDDING_PRECISION") or "auto", ("auto", "fp32", "int8"),
             "BRIEFING_EMBEDDING_PRECISION"),  # type: ignore[arg-type]
+        generation_precision=_choice(
+            environ.get("BRIEFING_GENERATION_PRECISION") or "auto",
+            ("auto", "fp32", "fp16", "bf16", "int8"),
+            "BRIEFING_GENERATION_PRECISION"),  # type: ignore[arg-type]
+        export_dir=default_cache_dir(environ) / "onnx",
     )
     present = {key: value for key, value in overrides.items() if value is not None}
     return replace(config, **present)  # type: ignore[arg-type]

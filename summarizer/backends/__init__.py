@@ -65,7 +65,8 @@ class Backends:
             from summarizer.backends.minilm import MiniLMEmbedder
 
             self.progress("Loading the sentence embedder (all-MiniLM-L6-v2)...")
-            return MiniLMEmbedder(precision=self.config.embedding_precision)
+            return MiniLMEmbedder(precision=self.config.embedding_precision,
+                                  export_dir=self.config.export_dir)
 
         return self._get("embedder", load)
 
@@ -89,7 +90,9 @@ class Backends:
             from summarizer.backends.hub_summarizer import Seq2SeqSummarizer
 
             self.progress(f"Loading the summarization model {model_id}...")
-            return Seq2SeqSummarizer(model_id, device=self.config.device, progress=self.progress)
+            precision = self.config.generation_precision
+            return Seq2SeqSummarizer(model_id, device=self.config.device, progress=self.progress,
+                                     precision=None if precision == "auto" else precision)
 
         return self._get("summarizer", load)
 
@@ -132,8 +135,11 @@ class Backends:
 
         # Named with its precision when reduced: a cached fp32 briefing is not an int8 one.
         minilm = MINILM_NAME + ("@int8" if self.config.embedding_precision == "int8" else "")
+        summary_model = self.config.resolved("summary")
+        if summary_model and self.config.generation_precision != "auto":
+            summary_model += f"@{self.config.generation_precision}"
         return ModelInfo(
-            summary=self.config.resolved("summary") or f"extractive:{minilm}",
+            summary=summary_model or f"extractive:{minilm}",
             topics=self.config.resolved("topics") or f"zero-shot-embedding:{minilm}",
             entities=self.config.resolved("entities") or SPACY_MODEL_NAME,
         )
