@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import percentile  # noqa: E402
 from bot.app import BriefingBot, CoreAnalyzer, discord_endpoints  # noqa: E402
 from bot.settings import Cooldown, Secret, Settings  # noqa: E402
 from bot.state import State  # noqa: E402
@@ -41,12 +42,6 @@ PARAGRAPHS = [
     "The regional transport authority said construction would begin next spring, and the "
     "first line is expected to open in 2027.",
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 async def run(commands: int, rounds: int) -> bool:

@@ -35,6 +35,12 @@ def machine() -> str:
     return f"{cpu}, {cores} cores, {features}, Python {platform.python_version()}"
 
 
+def percentile(values: list[float], q: float) -> float:
+    """The nearest-rank `q`th percentile (0-100) of `values`."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
+
+
 def bbc_pairs(limit: int | None = None) -> list[tuple[str, Path, Path]]:
     """(topic, article path, reference summary path) for the BBC development set."""
     pairs = []

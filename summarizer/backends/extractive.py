@@ -61,14 +61,14 @@ def sentence_scores(
     count = len(vectors)
     similarity = np.clip(vectors @ vectors.T, 0.0, 1.0).astype(np.float64)
     np.fill_diagonal(similarity, 0.0)
-    centrality = _pagerank(similarity)
+    centrality = pagerank(similarity)
     centroid = vectors.mean(axis=0)
     centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
     to_centroid = np.clip(vectors @ centroid, 0.0, 1.0).astype(np.float64)
     position = 1.0 / np.sqrt(1.0 + np.arange(count))
     return (
         settings.centrality_weight * _unit_range(centrality)
-        + settings.lexical_weight * _unit_range(_pagerank(word_overlap(sentences)))
+        + settings.lexical_weight * _unit_range(pagerank(word_overlap(sentences)))
         + settings.centroid_weight * _unit_range(to_centroid)
         + settings.position_weight * position
     )
@@ -119,7 +119,7 @@ def word_overlap(sentences: Sequence[Sentence]) -> NDArray[np.float64]:
     return weights
 
 
-def _pagerank(weights: NDArray[np.float64], damping: float = 0.85,
+def pagerank(weights: NDArray[np.float64], damping: float = 0.85,
               iterations: int = 50) -> NDArray[np.float64]:
     count = len(weights)
     totals = weights.sum(axis=1, keepdims=True)
