@@ -41,10 +41,10 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
 
 
-def bbc_pairs(limit: int | None = None) -> list[tuple[str, Path, Path]]:
+def bbc_pairs(limit: int | None = None, root: Path = BBC) -> list[tuple[str, Path, Path]]:
     """(topic, article path, reference summary path) for the BBC development set."""
     pairs = []
     for topic in TOPICS:
-        for article in sorted((BBC / "article" / topic).glob("*.txt")):
-            pairs.append((topic, article, BBC / "summary" / topic / article.name))
+        for article in sorted((root / "article" / topic).glob("*.txt")):
+            pairs.append((topic, article, root / "summary" / topic / article.name))
     return pairs[:limit] if limit else pairs

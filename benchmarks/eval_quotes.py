@@ -1,17 +1,25 @@
-"""Measure quote extraction on PolNeAR (development split), against a direct-quotes baseline.
+"""Measure quote extraction on PolNeAR (dev and train splits), against a direct-quotes
+baseline.
 
+Data: PolNeAR (Newell, Margolin and Ruths, LREC 2018), a public corpus of 2016 US political
+news with hand-annotated attributions; ../shared/data/polnear-dev and polnear-train.
 Gold quotes are the PolNeAR attributions whose cue is speech or a colon (see
 ../shared/data/README.md). A predicted quote matches a gold one when their character spans
 overlap by at least 30% of each span, one to one. Speaker accuracy is counted over matched
-pairs whose gold source is a name (or a nominal such as "a source"), not a pronoun.
+pairs whose gold source is a name (or a nominal such as "a source"), not a pronoun; a null
+speaker counts as wrong there. The wrong-speaker rate is the share of attributed pairs (a
+matched pair whose gold source holds a proper name and to which the system gave a non-null
+speaker) whose speaker is wrong: a wrong name is worse than none.
 
 Usage:
-    .venv/bin/python benchmarks/eval_quotes.py [--data PATH] [--limit N] [--show-errors N]
+    .venv/bin/python benchmarks/eval_quotes.py [DATA ...] [--limit N] [--show-errors N]
+        [--parse-cache DIR] [--no-write]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
 import sys
 import time
@@ -22,15 +30,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from spacy.tokens import Doc  # noqa: E402
+from spacy.tokens import Doc, DocBin  # noqa: E402
 
-from summarizer.backends.spacy_nlp import SpacyEntityRecognizer, SpacyPipeline  # noqa: E402
+from benchmarks.common import machine  # noqa: E402
+from summarizer.backends.spacy_nlp import (  # noqa: E402
+    ENTITY_TYPES,
+    SPACY_MODEL_NAME,
+    SpacyPipeline,
+)
 from summarizer.people import analyse_people  # noqa: E402
 from summarizer.speech import SPEECH_VERBS  # noqa: E402
 from summarizer.text import split_sentences  # noqa: E402
-from summarizer.types import Article, Paragraph, Sentence  # noqa: E402
+from summarizer.types import Article, Entity, Paragraph, Sentence  # noqa: E402
 
-DEFAULT_DATA = ROOT.parent / "shared/data/polnear-dev"
+DEFAULT_DATA = (ROOT.parent / "shared/data/polnear-dev", ROOT.parent / "shared/data/polnear-train")
+RESULT = ROOT / "benchmarks/results/eval_quotes.txt"
 MIN_OVERLAP = 0.3
 # Cues kept as quotes (the data README's list): speech verbs by stem, "according to", a colon.
 _SPEECH_CUE = re.compile(
@@ -68,6 +82,9 @@ class Score:
     # "the mayor" or "aides"), judged on the predicted name and aliases only, never the role.
     named_pairs: int = 0
     named_right: int = 0
+    # Of the named pairs, those given a non-null speaker, and how many of those are wrong.
+    attributed: int = 0
+    attributed_wrong: int = 0
 
     @property
     def precision(self) -> float:
@@ -89,6 +106,10 @@ class Score:
     @property
     def named_accuracy(self) -> float:
         return self.named_right / self.named_pairs if self.named_pairs else 0.0
+
+    @property
+    def wrong_rate(self) -> float:
+        return self.attributed_wrong / self.attributed if self.attributed else 0.0
 
 
 # --- data -------------------------------------------------------------------------------
@@ -154,11 +175,23 @@ def articles(data: Path) -> list[tuple[Path, Path]]:
 # --- extractors ---------------------------------------------------------------------------
 
 
-Extractor = Callable[[Article, Sequence[Doc], SpacyEntityRecognizer], list[Span]]
+Extractor = Callable[[Article, Sequence[Doc], Sequence[Entity]], list[Span]]
 
 
-def ours(article: Article, docs: Sequence[Doc], recognizer: SpacyEntityRecognizer) -> list[Span]:
-    people = analyse_people(article, docs, recognizer.recognize(article))
+def entities_of(article: Article, docs: Sequence[Doc]) -> list[Entity]:
+    """The spaCy entities of the parse, as `SpacyEntityRecognizer` gives them."""
+    entities = []
+    for paragraph, doc in zip(article.paragraphs, docs, strict=True):
+        for span in doc.ents:
+            kind = ENTITY_TYPES.get(span.label_)
+            if kind is not None:
+                entities.append(Entity(span.text, kind, paragraph.start + span.start_char,
+                                       paragraph.start + span.end_char, paragraph.number))
+    return entities
+
+
+def ours(article: Article, docs: Sequence[Doc], entities: Sequence[Entity]) -> list[Span]:
+    people = analyse_people(article, docs, entities)
     # The role is kept with the names so that a nominal gold source ("the mayor") can match
     # the person it names ("Bill de Blasio", role "New York Mayor").
     names = {a.name: " / ".join((a.name, *a.aliases)) + (f" // {a.role}" if a.role else "")
@@ -171,7 +204,7 @@ def ours(article: Article, docs: Sequence[Doc], recognizer: SpacyEntityRecognize
 
 
 def baseline(article: Article, docs: Sequence[Doc],
-             recognizer: SpacyEntityRecognizer) -> list[Span]:
+             entities: Sequence[Entity]) -> list[Span]:
     """Direct quotations only, in the manner of textacy's `direct_quotations`: text between
     paired quotation marks in a sentence that also holds a speech verb outside the quote; the
     speaker is that verb's subject."""
@@ -278,29 +311,59 @@ def score(predicted: Sequence[Span], gold: Sequence[Span], total: Score) -> list
             total.speaker_right += same_speaker(p.speaker, g.speaker or "")
         if has_proper_name(g.speaker):
             total.named_pairs += 1
-            total.named_right += same_speaker(_without_role(p.speaker), g.speaker or "")
+            right = same_speaker(_without_role(p.speaker), g.speaker or "")
+            total.named_right += right
+            if p.speaker:
+                total.attributed += 1
+                total.attributed_wrong += not right
     return pairs
+
+
+# --- parsing, with an on-disk cache -------------------------------------------------------
+
+
+class Parser:
+    """Parses articles with the project's pipeline; with `cache`, keeps each article's Docs
+    in a DocBin named by the hash of its text and the model, so that reruns skip spaCy."""
+
+    def __init__(self, cache: Path | None) -> None:
+        self.pipeline = SpacyPipeline()
+        self.cache = cache
+        if cache is not None:
+            cache.mkdir(parents=True, exist_ok=True)
+
+    def parse(self, article: Article) -> tuple[Doc, ...]:
+        if self.cache is None:
+            return self.pipeline.parse(article)
+        key = hashlib.sha256(
+            (SPACY_MODEL_NAME + "\0" + "\0".join(p.text for p in article.paragraphs)).encode()
+        ).hexdigest()[:32]
+        path = self.cache / f"{key}.spacy"
+        if path.exists():
+            docs = tuple(DocBin().from_disk(path).get_docs(self.pipeline.nlp.vocab))
+            if len(docs) == len(article.paragraphs):
+                return docs
+        docs = self.pipeline.parse(article)
+        DocBin(docs=docs, attrs=["ORTH", "TAG", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE",
+                                 "SENT_START", "SPACY"]).to_disk(path)
+        return docs
 
 
 # --- main ---------------------------------------------------------------------------------
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help="PolNeAR folder with text/ and attributions/")
-    parser.add_argument("--limit", type=int, default=0, help="only the first N articles")
-    parser.add_argument("--show-errors", type=int, default=0,
-                        help="print up to N misses, false alarms and wrong speakers")
-    options = parser.parse_args(argv)
-    pairs = articles(options.data)
-    if options.limit:
-        pairs = pairs[: options.limit]
-    if not pairs:
-        print(f"No PolNeAR articles under {options.data}", file=sys.stderr)
-        return 1
-    pipeline = SpacyPipeline()
-    recognizer = SpacyEntityRecognizer(pipeline)
+@dataclass
+class SplitResult:
+    name: str
+    articles: int
+    scores: dict[str, Score]
+    seconds: dict[str, float]
+
+
+def evaluate(data: Path, parser: Parser, limit: int, show_errors: int) -> SplitResult:
+    pairs = articles(data)
+    if limit:
+        pairs = pairs[:limit]
     extractors: dict[str, Extractor] = {"ours (summarizer.people)": ours,
                                         "baseline (direct quotes only)": baseline}
     scores = {name: Score() for name in extractors}
@@ -309,18 +372,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     for text_path, annotation in pairs:
         text = text_path.read_text(encoding="utf-8")
         article = build_article(text, str(text_path))
-        docs = pipeline.parse(article)
+        docs = parser.parse(article)
+        entities = entities_of(article, docs)
         gold = load_gold(annotation)
         for name, extract in extractors.items():
             started = time.perf_counter()
-            predicted = extract(article, docs, recognizer)
+            predicted = extract(article, docs, entities)
             seconds[name] += time.perf_counter() - started
             matched = score(predicted, gold, scores[name])
-            if extract is ours and options.show_errors:
+            if extract is ours and show_errors:
                 errors.extend(_describe_errors(text, text_path.stem, predicted, gold, matched))
-    _print_table(scores, seconds, len(pairs))
-    for line in errors[: options.show_errors]:
+    for line in errors[:show_errors]:
         print(line)
+    return SplitResult(data.name, len(pairs), scores, seconds)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", type=Path, nargs="*", default=list(DEFAULT_DATA),
+                        help="PolNeAR folders with text/ and attributions/ "
+                             "(default: polnear-dev and polnear-train)")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N articles")
+    parser.add_argument("--show-errors", type=int, default=0,
+                        help="print up to N misses, false alarms and wrong speakers")
+    parser.add_argument("--parse-cache", type=Path, default=None,
+                        help="keep spaCy parses here (DocBin per article) for fast reruns")
+    parser.add_argument("--no-write", action="store_true",
+                        help=f"do not write {RESULT.relative_to(ROOT)}")
+    options = parser.parse_args(argv)
+    for data in options.data:
+        if not articles(data):
+            print(f"No PolNeAR articles under {data}", file=sys.stderr)
+            return 1
+    reader = Parser(options.parse_cache)
+    results = [evaluate(data, reader, options.limit, options.show_errors)
+               for data in options.data]
+    report = _report(results)
+    print(report, end="")
+    if not options.no_write and not options.limit:
+        command = "python benchmarks/eval_quotes.py " + " ".join(
+            str(a) for a in (argv if argv is not None else sys.argv[1:]))
+        stamp = time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime())
+        RESULT.write_text(f"$ {command.strip()}\n# {stamp}, {machine()}\n{report}",
+                          encoding="utf-8")
     return 0
 
 
@@ -340,22 +434,33 @@ def _describe_errors(text: str, name: str, predicted: Sequence[Span], gold: Sequ
     return lines
 
 
-def _print_table(scores: dict[str, Score], seconds: dict[str, float], count: int) -> None:
-    print(f"Quote extraction on PolNeAR dev: {count} articles, "
-          f"{next(iter(scores.values())).gold} gold quotes (speech cues and colons)")
-    print(f"match: char overlap >= {MIN_OVERLAP:.0%} of each span, one-to-one")
-    print("speaker: accuracy over matched pairs whose gold source is not a pronoun (a nominal "
-          "gold source may match the actor's role);")
-    print("named: over matched pairs whose gold source holds a proper name, judged on names "
-          "and aliases only")
-    header = (f"{'system':32} {'P':>6} {'R':>6} {'F1':>6} {'speaker':>8} {'pairs':>6} "
-              f"{'named':>6} {'pairs':>6} {'ms/art':>7}")
-    print(header)
-    print("-" * len(header))
-    for name, s in scores.items():
-        print(f"{name:32} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
-              f"{s.speaker_accuracy:8.3f} {s.speaker_pairs:6d} {s.named_accuracy:6.3f} "
-              f"{s.named_pairs:6d} {1000 * seconds[name] / count:7.1f}")
+def _report(results: Sequence[SplitResult]) -> str:
+    lines = [
+        f"match: char overlap >= {MIN_OVERLAP:.0%} of each span, one-to-one",
+        "speaker: accuracy over matched pairs whose gold source is not a pronoun (a nominal "
+        "gold source may match the actor's role); a null speaker is wrong",
+        "named: over matched pairs whose gold source holds a proper name, judged on names "
+        "and aliases only",
+        "wrong: wrong-speaker rate = wrong / attributed, over the named pairs given a non-null "
+        "speaker (attr)",
+    ]
+    header = (f"{'system':30} {'P':>6} {'R':>6} {'F1':>6} {'speaker':>8} {'pairs':>6} "
+              f"{'named':>6} {'pairs':>6} {'wrong':>6} {'attr':>6} {'ms/art':>7}")
+    f1s = []
+    for result in results:
+        first = next(iter(result.scores.values()))
+        lines += ["", f"PolNeAR {result.name}: {result.articles} articles, {first.gold} gold "
+                  "quotes (speech cues and colons)", header, "-" * len(header)]
+        for name, s in result.scores.items():
+            lines.append(
+                f"{name:30} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
+                f"{s.speaker_accuracy:8.3f} {s.speaker_pairs:6d} {s.named_accuracy:6.3f} "
+                f"{s.named_pairs:6d} {s.wrong_rate:6.1%} {s.attributed:6d} "
+                f"{1000 * result.seconds[name] / max(result.articles, 1):7.1f}")
+        f1s.append(first.f1)
+    if len(f1s) > 1:
+        lines += ["", f"F1 gap between splits (ours): {max(f1s) - min(f1s):.3f}"]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

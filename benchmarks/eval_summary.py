@@ -2,7 +2,16 @@
 against a lead-k baseline and a word-overlap TextRank baseline, all at the reference length
 (the number of sentences in each reference summary), measured in the same run.
 
-    python benchmarks/eval_summary.py [--limit N]
+    python benchmarks/eval_summary.py [--data ../shared/data/bbc-news-summary] [--limit N]
+
+Data: the public "BBC News Summary" set (CC0; Kaggle "pariza/bbc-news-summary"), laid out as
+`article/<topic>/NNN.txt` and `summary/<topic>/NNN.txt`.
+
+Besides ROUGE it checks the news-aware rules on the same articles: the share of summaries
+that keep the lede (the article's first sentence after the headline; BBC copy is hard news,
+so its lede is the news), the share of bullets that open with a dangling pronoun or connective
+while the sentence before them is missing, and whether `--length 3` is a subset of
+`--length 5` for every article.
 """
 
 from __future__ import annotations
@@ -11,15 +20,21 @@ import argparse
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 from rouge_score import rouge_scorer
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import bbc_pairs, machine
+from benchmarks.common import BBC, bbc_pairs, machine
 from summarizer.article import load_article
-from summarizer.backends.extractive import ExtractiveSummarizer, pagerank, word_overlap
+from summarizer.backends.extractive import (
+    ExtractiveSummarizer,
+    depends_on_previous,
+    pagerank,
+    word_overlap,
+)
 from summarizer.backends.minilm import MiniLMEmbedder
 from summarizer.types import Article
 
@@ -59,9 +74,10 @@ def evaluate(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=None, help="use the first N articles")
+    parser.add_argument("--data", type=Path, default=BBC, help="the BBC News Summary folder")
     args = parser.parse_args(argv)
     data = []
-    for _, article_path, summary_path in bbc_pairs(args.limit):
+    for _, article_path, summary_path in bbc_pairs(args.limit, args.data):
         article = load_article(str(article_path))
         reference_lines = [line for line in summary_path.read_text().splitlines() if line.strip()]
         data.append((article, "\n".join(reference_lines), len(reference_lines)))
@@ -77,7 +93,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     baseline = evaluate("TextRank (word overlap)", textrank, data)
     result = evaluate("ours (MiniLM extractive)", ours, data)
     print(f"ROUGE-2 ours - TextRank: {result['rouge2'] - baseline['rouge2']:+.2f}")
+    news_rules(summarizer, [article for article, _, _ in data])
     return 0
+
+
+def news_rules(summarizer: ExtractiveSummarizer, articles: Sequence[Article]) -> None:
+    """Lede kept, dangling openers left without their context, length-3 within length-5."""
+    lede_kept = dangling = bullets = not_subset = 0
+    for article in articles:
+        sentences = article.sentences
+        five = summarizer.summarize(article.paragraphs, 5)
+        three = summarizer.summarize(article.paragraphs, 3)
+        texts = [b.text for b in five]
+        lede_kept += sentences[0].text in texts
+        not_subset += not {b.text for b in three} <= set(texts)
+        for index, sentence in enumerate(sentences):
+            if sentence.text in texts:
+                bullets += 1
+                before = sentences[index - 1].text if index else None
+                dangling += depends_on_previous(sentence.text) and before not in texts
+    print(f"lede kept in the 5-bullet summary: {lede_kept}/{len(articles)}; "
+          f"bullets opening with a dangling word without the sentence before: "
+          f"{dangling}/{bullets}; length-3 not within length-5: {not_subset}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import discord
 
-from summarizer.render import paragraph_ref
+from summarizer.render import key_actors, paragraph_ref
 from summarizer.types import Actor, Article, Briefing, Bullet, Quote, Topic
 
 TITLE_LIMIT = 256
@@ -166,11 +166,19 @@ def topic_pages(briefing: Briefing, topic: Topic) -> list[discord.Embed]:
     return paginate(f"Topic: {inert(topic.label)}", lines, briefing.article, empty="")
 
 
-def actors_pages(briefing: Briefing, kind: str | None = None) -> list[discord.Embed]:
-    actors = [a for a in briefing.actors or () if kind is None or a.type == kind]
+def actors_pages(briefing: Briefing, kind: str | None = None,
+                 everyone: bool = False) -> list[discord.Embed]:
+    """The key actors (the first 12 of the ranking), or all of them with `everyone`; a kind
+    filters after the cut, so "people" lists the key people."""
+    found = briefing.actors or ()
+    shown = key_actors(found, all_actors=everyone)
+    actors = [a for a in shown if kind is None or a.type == kind]
+    lines = [actor_line(a) for a in actors]
+    if actors and len(shown) < len(found):
+        lines.append(f"_{len(found) - len(shown)} more, less prominent: use all:True._")
     what = f"{kind} actors" if kind else "Actors"
     return paginate(f"{what.capitalize()}: {article_label(briefing.article)}",
-                    [actor_line(a) for a in actors], briefing.article,
+                    lines, briefing.article,
                     empty=f"No {kind + ' ' if kind else ''}actors found in this article.")
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
+from summarizer.credit_lines import is_credit, split_credits
 from summarizer.errors import InputError
 from summarizer.text import build_paragraphs
 from summarizer.types import Article
@@ -57,7 +58,12 @@ _MONTH_NUMBERS = {
     for name in names
 }
 _NOT_ENGLISH = "The text does not look like English; the models here only read English articles."
-_HTML_HINT = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body|<\?xml)", re.IGNORECASE)
+# A browser's "save page" may put a comment first ("<!-- saved from url=... -->").
+_HTML_HINT = re.compile(
+    r"^\s*(?:<!--.{0,300}?-->\s*)*(?:<!doctype html|<html|<head|<body|<\?xml)",
+    re.IGNORECASE | re.DOTALL,
+)
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>")
 # Terminal escape sequences ("\x1b[31m"): dropping only their ESC would leave "[31m" behind.
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
@@ -140,7 +146,10 @@ def article_from_file(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Article
         # Devices, sockets, unreadable special files: any other OS error is still a file the
         # user cannot give us, and must not surface as a traceback (with its full path).
         raise InputError(f"Cannot read {path.name}: {_os_reason(error)}.") from error
-    return article_from_bytes(data, source=str(path), limits=limits)
+    # A saved web page goes through the same main-text extraction as a fetched URL, however
+    # its first bytes look.
+    content_type = "text/html" if path.suffix.lower() in _HTML_SUFFIXES else None
+    return article_from_bytes(data, source=str(path), content_type=content_type, limits=limits)
 
 
 def _os_reason(error: OSError) -> str:
@@ -209,29 +218,63 @@ def _looks_like_html(text: str) -> bool:
 
 
 def article_from_html(html: str, *, source: str, limits: Limits = DEFAULT_LIMITS) -> Article:
-    """Extract the main text of a web page (boilerplate, scripts and menus dropped)."""
+    """Extract the main text of a web page (boilerplate, scripts and menus dropped), one
+    paragraph per block of the page (paragraph, heading, list item, quotation)."""
     import trafilatura  # imported lazily: it is slow to import and only HTML needs it
 
     extracted = trafilatura.bare_extraction(
         html, include_comments=False, include_tables=False, with_metadata=True
     )
-    body = getattr(extracted, "text", None) if extracted is not None else None
-    if not body or not body.strip():
+    if extracted is None:
         raise InputError("No article text was found in the HTML page.")
     title = getattr(extracted, "title", None)
+    title = title.strip() if title else None
+    blocks = _html_blocks(getattr(extracted, "body", None))
+    if not blocks:  # no element tree: trafilatura's text has one block per line
+        blocks = [line for line in (getattr(extracted, "text", None) or "").split("\n")]
+    blocks = [block for block in blocks if block.strip()]
+    if blocks and title and _same_words(blocks[0], title):
+        blocks = blocks[1:]  # the page's <h1> repeats the title
+    if not blocks:
+        raise InputError("No article text was found in the HTML page.")
     date = getattr(extracted, "date", None)
-    article = article_from_text(body, source=source, limits=limits)
-    return Article(
-        text=article.text,
-        paragraphs=article.paragraphs,
-        source=source,
-        title=article.title or (title.strip() if title else None),
+    # Blank lines between the blocks: the text loader then keeps each block a paragraph.
+    article = article_from_text("\n\n".join(blocks), source=source, limits=limits,
+                                find_title=title is None)
+    return replace(
+        article,
+        title=article.title or title,
         date=article.date or (date[:10] if date and re.match(r"\d{4}-\d{2}-\d{2}", date) else None),
     )
 
 
+# trafilatura's output tree: <p>, <head> (headings), <list>/<item>, <quote>; each is a block.
+_HTML_BLOCK_TAGS = frozenset({"p", "head", "item", "quote"})
+
+
+def _html_blocks(body: object) -> list[str]:
+    """The text of each block element of trafilatura's body tree, in document order."""
+    iterate = getattr(body, "iter", None)
+    if iterate is None:
+        return []
+    blocks = []
+    for element in iterate():
+        if element.tag not in _HTML_BLOCK_TAGS:
+            continue
+        if any(parent.tag in _HTML_BLOCK_TAGS for parent in element.iterancestors()):
+            continue  # a <p> inside a <quote> is part of the quote's block
+        blocks.append(re.sub(r"\s+", " ", "".join(element.itertext())).strip())
+    return blocks
+
+
+def _same_words(first: str, second: str) -> bool:
+    def words(text: str) -> list[str]:
+        return re.findall(r"\w+", text.lower())
+    return words(first) == words(second)
+
+
 def article_from_text(
-    text: str, *, source: str = "text", limits: Limits = DEFAULT_LIMITS
+    text: str, *, source: str = "text", limits: Limits = DEFAULT_LIMITS, find_title: bool = True
 ) -> Article:
     """Clean, check and split a text into an Article.
 
@@ -246,11 +289,25 @@ def article_from_text(
     if not text.strip():
         raise InputError("The article is empty.")
     date, text = _strip_date_header(text)
-    title, text = _split_title(text)
-    body = _normalise_paragraphs(text)
+    title, text = _split_title(text) if find_title else (None, text)
+    body, credits = _drop_credits(_normalise_paragraphs(text))
     _check_prose(body, limits)
     paragraphs = build_paragraphs(body)
-    return Article(text=body, paragraphs=paragraphs, source=source, title=title, date=date)
+    return Article(text=body, paragraphs=paragraphs, source=source, title=title, date=date,
+                   credits=credits)
+
+
+def _drop_credits(body: str) -> tuple[str, tuple[str, ...]]:
+    """The body without its credit lines (bylines, "Reporting by ...", photo credits), and
+    those lines: they are metadata, never the story (see `summarizer.credit_lines`)."""
+    kept: list[str] = []
+    credits: list[str] = []
+    for paragraph in body.split("\n\n"):
+        text, found = split_credits(paragraph)
+        credits.extend(found)
+        if text.strip():
+            kept.append(text)
+    return "\n\n".join(kept), tuple(credits)
 
 
 def _clean(text: str) -> str:
@@ -304,21 +361,26 @@ def _iso_date(match: re.Match[str]) -> str | None:
 
 def _split_title(text: str) -> tuple[str | None, str]:
     """A title is an explicit `title:`/`#` line, or a short first line standing alone above
-    the body with no sentence-ending punctuation (the usual headline layout)."""
+    the body with no sentence-ending punctuation (the usual headline layout): above a blank
+    line, or above the other lines of a text that puts one paragraph on each line."""
     explicit = _TITLE_HEADER.match(text)
     if explicit:
         return explicit.group("title").strip(), text[explicit.end():]
     stripped = text.lstrip()
     first_break = re.search(r"\n[ \t]*\n", stripped)
-    if not first_break:
-        return None, text
-    first = stripped[: first_break.start()].strip()
-    rest = stripped[first_break.end():]
+    if first_break:
+        first, rest = stripped[: first_break.start()].strip(), stripped[first_break.end():]
+    else:
+        lines = stripped.split("\n", 1)
+        if len(lines) < 2 or not _lines_are_paragraphs(_lines(lines[1])):
+            return None, text
+        first, rest = lines[0].strip(), lines[1]
     looks_like_headline = (
         "\n" not in first
         and 1 <= len(first.split()) <= 20
         and not first.endswith((".", "!", "?", ":", ";", ",", '"', "”"))
         and len(rest.split()) >= 3 * len(first.split())
+        and not is_credit(first)  # "By Jane Smith" above the story is a byline
     )
     if looks_like_headline:
         return first, rest
@@ -327,15 +389,28 @@ def _split_title(text: str) -> tuple[str | None, str]:
 
 def _normalise_paragraphs(text: str) -> str:
     """Paragraphs are blank-line separated; line breaks inside one are wrapping, so they become
-    spaces. A text with no blank lines but several long lines uses one line per paragraph."""
+    spaces. A text with no blank lines but lines that read as paragraphs (see
+    `_lines_are_paragraphs`) has one paragraph per line."""
     blocks = re.split(r"\n[ \t]*\n", text.strip())
-    if len(blocks) == 1:
-        lines = [line for line in blocks[0].split("\n") if line.strip()]
-        if len(lines) >= 3 and sum(len(line.split()) >= 12 for line in lines) >= len(lines) / 2:
-            blocks = lines
+    if len(blocks) == 1 and _lines_are_paragraphs(_lines(blocks[0])):
+        blocks = _lines(blocks[0])
     return "\n\n".join(
         re.sub(r"\s+", " ", block).strip() for block in blocks if block.strip()
     )
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.split("\n") if line.strip()]
+
+
+def _lines_are_paragraphs(lines: list[str]) -> bool:
+    """Whether single lines are paragraphs rather than the wrapping of one: several lines,
+    half of them long, or most of them ending a sentence (wrapped lines end mid-sentence)."""
+    if len(lines) < 3:
+        return False
+    long_lines = sum(len(line.split()) >= 12 for line in lines)
+    ended = sum(line.rstrip().endswith((".", "!", "?", '"', "”", "’", ")")) for line in lines)
+    return long_lines >= len(lines) / 2 or ended >= 0.6 * len(lines)
 
 
 def _check_prose(body: str, limits: Limits) -> None:

@@ -1,7 +1,7 @@
 """The `summarizer` command line.
 
     summarizer brief|summary|topics|actors|quotes [SOURCE] [--json | --markdown] [--length N]
-               [--labels "a, b"] [--models embedded|hub] [--summary-model ID]
+               [--all] [--labels "a, b"] [--models embedded|hub] [--summary-model ID]
                [--topic-model ID] [--entity-model ID]
     summarizer classify --labels "a, b, c" FILE|-
 
@@ -67,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--length", type=int, default=5, help="summary bullets (1-20)")
         command.add_argument("--labels", default=None,
                              help='topic labels, e.g. "economy, war, space" (default: taxonomy)')
+        command.add_argument("--all", action="store_true", dest="all_actors",
+                             help="list every actor found, not only the 12 key ones")
         _add_model_options(command)
     classify = commands.add_parser(
         "classify", help="zero-shot classify one text per line into JSON lines",
@@ -196,12 +198,13 @@ def _brief(args: argparse.Namespace, stdin: BinaryIO, out: IO[str], err: IO[str]
     briefing = analyzer.analyse(article, options)
     progress("Done.")
     if args.json:
-        json.dump(briefing_to_dict(briefing), out, ensure_ascii=False, indent=2)
+        json.dump(briefing_to_dict(briefing, all_actors=args.all_actors), out,
+                  ensure_ascii=False, indent=2)
         out.write("\n")
     elif args.markdown:
-        out.write(to_markdown(briefing))
+        out.write(to_markdown(briefing, all_actors=args.all_actors))
     else:
-        out.write(to_text(briefing))
+        out.write(to_text(briefing, all_actors=args.all_actors))
     return EXIT_OK
 
 

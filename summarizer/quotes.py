@@ -21,6 +21,7 @@ between them, while `text` holds the content words alone.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -45,6 +46,9 @@ _SUBJECTS = ("nsubj", "nsubjpass")
 _CONTENT_DEPS = ("ccomp", "parataxis")
 # A speaker label before a colon: "Pat Caddell:", "WALLACE:", "Poll:".
 _LABEL_MAX_TOKENS = 4
+# The cue shown for a quote that a colon introduces when no verb does ("WALLACE: ..."): the
+# cue is always a word, never punctuation.
+_LABEL_CUE = "said"
 
 
 @dataclass(frozen=True)
@@ -81,17 +85,32 @@ def extract_quotes(article: Article, docs: Sequence[Doc], index: ActorIndex) -> 
         The quotes, direct and reported, ordered by where their content starts.
     """
     segments = list(_quoted_segments(article))
-    found = _direct_quotes(article, docs, index, segments)
+    # Every check below looks within one paragraph, so that the work stays linear in the
+    # length of the article (a 14,000-paragraph text of "He said yes." included).
+    segments_in: dict[int, list[_Segment]] = defaultdict(list)
+    for segment in segments:
+        segments_in[segment.paragraph].append(segment)
+    found = _direct_quotes(article, docs, index, segments, segments_in)
+    found_in: dict[int, list[_Found]] = defaultdict(list)
+    for direct in found:
+        found_in[direct.paragraph].append(direct)
     used_cues = {q.cue_offset for q in found}
     for paragraph, doc in zip(article.paragraphs, docs, strict=True):
+        local_segments = segments_in.get(paragraph.number, [])
+        local = found_in[paragraph.number]
         for reported in _reported_quotes(paragraph.start, paragraph.number, doc, index):
-            if reported.cue_offset in used_cues or _inside_any(reported.cue_offset, segments):
+            if reported.cue_offset in used_cues or _inside_any(reported.cue_offset,
+                                                               local_segments):
                 continue
-            if _overlaps_found(reported, found):
+            if _overlaps_found(reported, local):
                 continue
             used_cues.add(reported.cue_offset)
             found.append(reported)
-        found.extend(_label_quotes(paragraph.start, paragraph.number, doc, index, found))
+            local.append(reported)
+        labels = list(_label_quotes(paragraph.start, paragraph.number, doc, index, local))
+        found.extend(labels)
+        local.extend(labels)
+    found = [f for f in found if not _in_credit_line(f, index)]
     quotes = [quote for quote in (_to_quote(article, f) for f in found) if quote.text]
     for quote in quotes:
         if quote.speaker:
@@ -152,14 +171,15 @@ def _opens(text: str, i: int) -> bool:
 
 
 def _direct_quotes(article: Article, docs: Sequence[Doc], index: ActorIndex,
-                   segments: Sequence[_Segment]) -> list[_Found]:
+                   segments: Sequence[_Segment],
+                   segments_in: dict[int, list[_Segment]]) -> list[_Found]:
     found: list[_Found] = []
     previous: _Found | None = None
     previous_segment: _Segment | None = None
     for segment in segments:
         paragraph = article.paragraphs[segment.paragraph - 1]
         doc = docs[segment.paragraph - 1]
-        cue = _cue_for_segment(doc, paragraph.start, segment, segments)
+        cue = _cue_for_segment(doc, paragraph.start, segment, segments_in[segment.paragraph])
         content = (segment.start, segment.end)
         if cue is None:
             # An uncued quote right after a cued one (the same sentence run, or a quote that
@@ -247,7 +267,7 @@ def _cue_for_segment(doc: Doc, base: int, segment: _Segment,
     sentences = {t.sent for t in doc if local_start <= t.idx < local_end}
     if not sentences:
         return None
-    quoted = [(s.start - base, s.end - base) for s in segments if s.paragraph == segment.paragraph]
+    quoted = [(s.start - base, s.end - base) for s in segments]
     best: tuple[int, Token, str] | None = None
     for sentence in sentences:
         for token in sentence:
@@ -255,7 +275,7 @@ def _cue_for_segment(doc: Doc, base: int, segment: _Segment,
                 continue
             cue_text = _cue_words(token)
             if cue_text is None and token.text == ":" and _colon_before(doc, token, local_start):
-                cue_text = ":"
+                cue_text = _colon_word(token)
             if cue_text is None:
                 continue
             distance = (local_start - token.idx if token.idx < local_start
@@ -286,7 +306,7 @@ def _introduced_by_colon(article: Article, segment: _Segment, docs: Sequence[Doc
     cue = next((t for t in sentence if _cue_words(t)), None)
     subject_of = cue if cue is not None else sentence.root
     speaker = _speaker_of_cue(subject_of, index)
-    found.append(_Found(speaker, _cue_words(cue) or ":" if cue else ":",
+    found.append(_Found(speaker, (_cue_words(cue) if cue else None) or _colon_word(sentence[-1]),
                         [(segment.start, segment.end)], "direct", segment.paragraph,
                         before.start + subject_of.idx))
     return True
@@ -339,7 +359,10 @@ def _content_parts(cue: Token) -> list[tuple[int, int]]:
 
 
 def _object_content(cue: Token) -> list[tuple[int, int]]:
-    """ "accused X of Y" -> "X of Y"; "expressed hope for Y" -> "hope for Y"."""
+    """ "accused X of Y" -> "X of Y"; "expressed hope for Y" -> "hope for Y". Nothing for
+    "X was accused of Y" without an accuser: the one accused said nothing."""
+    if _is_passive(cue) and not any(c.dep_ == "agent" for c in cue.rights):
+        return []
     objects = [c for c in cue.rights if c.dep_ in ("dobj", "prep", "xcomp", "ccomp")]
     if cue.lower_.startswith("express") and not any(
         o.lower_ in EXPRESS_OBJECTS for o in objects
@@ -414,7 +437,11 @@ def _label_quotes(base: int, number: int, doc: Doc, index: ActorIndex,
             continue
         end = base + content.end_char
         name = index.actor_for_span(base + label.start_char, base + label.end_char)
-        yield _Found(name or label.text.strip("\"“ "), ":", [(start, end)], "direct", number,
+        text = label.text.strip("\"“ ")
+        if name is None and not (text.isupper() and len(text) > 2):
+            # "Correction:", "Name:" label no one's words; a transcript's "WALLACE:" does.
+            continue
+        yield _Found(name or text, _LABEL_CUE, [(start, end)], "direct", number,
                      base + doc[colon].idx)
 
 
@@ -455,6 +482,10 @@ def _cue_words(token: Token) -> str | None:
         c.dep_ in ("ccomp", "dobj", "dative") for c in token.children
     ):
         return None
+    if any(c.dep_ == "neg" for c in token.children):
+        return None  # "did not tell them he was ...": what was not said is not a quote
+    if token.text[:1].isupper() and any(c.lower_ == "by" for c in token.rights):
+        return None  # a credit line: "Writing by Dean Yates"
     if word.startswith("express"):
         noun = next(c for c in token.rights if c.lower_ in EXPRESS_OBJECTS)
         return f"{token.text} {noun.text}"
@@ -465,6 +496,10 @@ def _speaker_of_cue(cue: Token, index: ActorIndex) -> str | None:
     """The speaker of a cue verb: its subject, or the subject of the verb it hangs on
     ("..., saying that ...", "... and added that ...")."""
     verb: Token | None = _clause_before(cue) if cue.is_punct else cue
+    if verb is not None and _is_passive(verb):
+        # "X was told that ...", "X was accused of ...": the subject heard, or is accused;
+        # the speaker, if any, is the agent ("by Y").
+        return _agent_of(verb, index)
     for _ in range(3):
         if verb is None:
             break
@@ -477,12 +512,28 @@ def _speaker_of_cue(cue: Token, index: ActorIndex) -> str | None:
         else:
             break
     # "..., said the Russian presidential pages.": an agent or object after the verb.
-    agents = [c for c in cue.rights if c.dep_ in ("agent",)]
-    for agent in agents:
+    return _agent_of(cue, index)
+
+
+def _agent_of(verb: Token, index: ActorIndex) -> str | None:
+    for agent in (c for c in verb.rights if c.dep_ == "agent"):
         objects = [c for c in agent.children if c.dep_ == "pobj"]
         if objects:
             return _speaker_of_source(objects[0], index)
     return None
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def _colon_word(colon: Token) -> str:
+    """The word to show as the cue of a quote a colon introduces: the verb of the clause
+    before it ("Maria Lopez put it simply:" -> "put"), else `_LABEL_CUE`."""
+    head = _clause_before(colon) if colon.text == ":" else None
+    if head is not None and head.tag_.startswith("VB"):
+        return head.text
+    return _LABEL_CUE
 
 
 def _clause_before(colon: Token) -> Token | None:
@@ -519,11 +570,17 @@ def _speaker_of_source(source: Token, index: ActorIndex) -> str | None:
         source = source.head.head  # "Clinton, who said ...": the relative clause's noun
     if source.lower_ in PRONOUNS:
         return index.resolve_pronoun(source)
+    if source.ent_type_ == "FAC" or _is_dateline(source):
+        return None  # an airport or a building does not speak; "WASHINGTON —" is a dateline
     base = index.offset(source) - source.idx
     # The name inside the phrase: "Putin", "the head of Roscosmos, Yuri Borisov".
     head_start = base + source.left_edge.idx
     own = [t for t in source.subtree if t.dep_ not in ("relcl", "acl")]
     own_end = base + own[-1].idx + len(own[-1].text)
+    # The name the head word belongs to: "CNN meteorologist Jane Doe" is Jane Doe, not CNN.
+    covering = index.mention_covering(base + source.idx)
+    if covering is not None:
+        return index.name_of(covering.key)
     head_name = index.actor_for_span(base + source.idx, base + source.idx + len(source.text))
     if head_name:
         return head_name
@@ -532,13 +589,37 @@ def _speaker_of_source(source: Token, index: ActorIndex) -> str | None:
         if name and _names_the_phrase(source):
             return name
     if source.lower_ in TITLE_WORDS:
-        named_inside = _appositive_name(source, index)
+        named_inside = _appositive_name(source, index) or _person_in_phrase(
+            index, head_start, own_end)
         if named_inside:
             return named_inside
         resolved = index.resolve_nominal(source)
         if resolved:
             return resolved
     return _phrase_text(source)
+
+
+def _person_in_phrase(index: ActorIndex, start: int, end: int) -> str | None:
+    """The one person named inside a title phrase the parser headed by the title ("BBC
+    Scotland's political correspondent Glenn Campbell"); None if none or several."""
+    people = set()
+    mention = index.mention_in(start, end)
+    while mention is not None and mention.start < end:
+        if index.groups[mention.key].type == "person":
+            people.add(mention.key)
+        mention = index.mention_in(mention.end, end)
+    return index.name_of(people.pop()) if len(people) == 1 else None
+
+
+def _is_dateline(token: Token) -> bool:
+    """ "WASHINGTON — President Obama said ...": the place name opening a wire story."""
+    doc = token.doc
+    if token.i > 3 or not token.is_upper:
+        return False
+    dash = next((t for t in doc[token.i + 1: token.i + 6] if t.text in ("—", "–", "-", "--")),
+                None)
+    return dash is not None and all(t.is_upper or t.is_punct or t.is_space
+                                    for t in doc[: dash.i])
 
 
 def _names_the_phrase(source: Token) -> bool:
@@ -558,8 +639,8 @@ def _appositive_name(source: Token, index: ActorIndex) -> str | None:
             name = index.actor_for_span(base + token.left_edge.idx,
                                         base + token.idx + len(token.text))
             if name:
-                group = next(g for g in index.groups.values() if index.name_of(g.key) == name)
-                if group.type == "person":
+                group = index.group_named(name)
+                if group is not None and group.type == "person":
                     return name
     return None
 
@@ -568,10 +649,20 @@ def _phrase_text(source: Token) -> str:
     """The source phrase as written, without a relative clause or trailing punctuation."""
     clauses = {t.i for child in source.subtree if child.dep_ == "relcl" for t in child.subtree}
     tokens = [t for t in source.subtree if t.i not in clauses] or [source]
+    # A label never carries a clause: "Doherty, who represents a district" -> "Doherty".
+    comma = next((t.i for t in tokens if t.text == "," and t.i > source.i), None)
+    if comma is not None:
+        tokens = [t for t in tokens if t.i < comma] or [source]
     return source.doc[tokens[0].i: tokens[-1].i + 1].text.strip(" ,;:")
 
 
 # --- helpers --------------------------------------------------------------------------
+
+
+def _in_credit_line(found: _Found, index: ActorIndex) -> bool:
+    """ "(Reporting by ...; Editing by ...)" holds no statement."""
+    return index.in_credit_line(found.paragraph, found.cue_offset, found.cue_offset + 1) or any(
+        index.in_credit_line(found.paragraph, a, b) for a, b in found.parts)
 
 
 def _inside_any(offset: int, segments: Sequence[_Segment]) -> bool:
@@ -590,9 +681,21 @@ def _overlaps_found(quote: _Found, found: Sequence[_Found]) -> bool:
 
 
 def _to_quote(article: Article, found: _Found) -> Quote:
-    parts = sorted(found.parts)
+    parts = _merged(found.parts)
     text = " ".join(article.text[a:b].strip() for a, b in parts)
     return Quote(
         speaker=found.speaker, cue=found.cue, text=" ".join(text.split()), kind=found.kind,
         paragraph=found.paragraph, start=parts[0][0], end=parts[-1][1],
     )
+
+
+def _merged(parts: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts in text order, overlapping or touching ones joined, so that no word of the
+    article appears twice in a quote's text."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(parts):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged

@@ -20,6 +20,8 @@ from summarizer.types import (
 )
 
 SCHEMA_VERSION = 1
+# Key actors shown unless all are asked for: about what a reader takes in at a glance.
+KEY_ACTORS = 12
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:
@@ -29,6 +31,7 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "source": article.source,
         "words": article.words,
         "paragraphs": len(article.paragraphs),
+        "credits": list(article.credits),
     }
 
 
@@ -49,11 +52,29 @@ def _quote(quote: Quote, full: bool) -> dict[str, Any]:
     return data
 
 
-def briefing_to_dict(briefing: Briefing, *, full: bool = False) -> dict[str, Any]:
+def key_actors(actors: Sequence[Actor], *, all_actors: bool = False) -> tuple[Actor, ...]:
+    """The actors a reader is shown: the first `KEY_ACTORS` of the ranked list, or all.
+
+    The analysis ranks every actor it finds by salience; a long feature names dozens, and a
+    list longer than a dozen is no longer a list of *key* actors.
+    """
+    return tuple(actors) if all_actors else tuple(actors[:KEY_ACTORS])
+
+
+def _more_actors(total: int, shown: int) -> str | None:
+    if total <= shown:
+        return None
+    return f"{total - shown} more, less prominent: --all lists them"
+
+
+def briefing_to_dict(briefing: Briefing, *, full: bool = False,
+                     all_actors: bool = True) -> dict[str, Any]:
     """The schema-1 JSON object. Sections that were not analysed are left out.
 
     Args:
         full: also keep the quotes' character offsets (the cache uses this).
+        all_actors: every actor found (the cache needs them); False keeps the key ones,
+            and `actors_total` says how many there were.
     """
     data: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
@@ -76,8 +97,9 @@ def briefing_to_dict(briefing: Briefing, *, full: bool = False) -> dict[str, Any
         data["actors"] = [
             {"name": a.name, "type": a.type, "role": a.role, "aliases": list(a.aliases),
              "mentions": a.mentions, "paragraphs": list(a.paragraphs)}
-            for a in briefing.actors
+            for a in key_actors(briefing.actors, all_actors=all_actors)
         ]
+        data["actors_total"] = len(briefing.actors)
     if briefing.quotes is not None:
         data["quotes"] = [_quote(q, full) for q in briefing.quotes]
     return data
@@ -156,7 +178,7 @@ def _quote_line(quote: Quote) -> str:
     return f"{speaker} ({quote.cue}): {text} [{paragraph_ref([quote.paragraph])}]"
 
 
-def to_markdown(briefing: Briefing) -> str:
+def to_markdown(briefing: Briefing, *, all_actors: bool = False) -> str:
     """Markdown for pasting into notes, tickets or chat."""
     lines = [f"# {_heading(briefing.article)}", ""]
     if briefing.summary is not None:
@@ -172,11 +194,15 @@ def to_markdown(briefing: Briefing) -> str:
             lines.append("")
     if briefing.actors is not None:
         lines += ["## Key actors", ""]
-        for actor in briefing.actors:
+        shown = key_actors(briefing.actors, all_actors=all_actors)
+        for actor in shown:
             role = f", {actor.role}" if actor.role else ""
             aliases = f" (also: {', '.join(actor.aliases)})" if actor.aliases else ""
             lines.append(f"- **{actor.name}** — {actor.type}{role}{aliases}; "
                          f"{_mentions(actor.mentions)} _({paragraph_ref(actor.paragraphs)})_")
+        more = _more_actors(len(briefing.actors), len(shown))
+        if more:
+            lines.append(f"- _{more}_")
         lines.append("")
     if briefing.quotes is not None:
         lines += ["## Quotes", ""]
@@ -190,7 +216,7 @@ def to_markdown(briefing: Briefing) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def to_text(briefing: Briefing, width: int = 100) -> str:
+def to_text(briefing: Briefing, width: int = 100, *, all_actors: bool = False) -> str:
     """Readable terminal text: headed sections, wrapped bullets, paragraph references."""
     import textwrap
 
@@ -214,8 +240,12 @@ def to_text(briefing: Briefing, width: int = 100) -> str:
         lines.append("")
     if briefing.actors is not None:
         lines.append("KEY ACTORS")
-        for actor in briefing.actors:
+        shown = key_actors(briefing.actors, all_actors=all_actors)
+        for actor in shown:
             lines += wrap(_actor_line(actor))
+        more = _more_actors(len(briefing.actors), len(shown))
+        if more:
+            lines.append(f"  ({more})")
         lines.append("")
     if briefing.quotes is not None:
         lines.append("QUOTES")

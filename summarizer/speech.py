@@ -112,3 +112,23 @@ NOT_NAMES: frozenset[str] = _words("""
     monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
     the a an this that these those
     """)
+# Titles that, written before a name, make it a person whatever the recogniser said
+# ("Sen. Doherty", "Mr. Shadman"). Kings and princes are left out: "Prince Edward Island".
+PERSON_HONORIFICS: frozenset[str] = _words("""
+    mr mr. mrs mrs. ms ms. miss dr dr. sen sen. senator gov gov. governor rep rep. rev rev.
+    prof prof. gen gen. col col. capt capt. lt lt. sgt sgt. maj maj. cmdr cmdr. adm adm.
+    sir dame president judge justice mayor""")
+# Names of things that are not actors: diseases and a few products that news text names as
+# if they were organisations ("Ebola spread", "iPhone sales").
+NON_ACTOR_NAMES: frozenset[str] = _words("""
+    ebola zika hiv aids covid covid-19 sars mers malaria measles cholera polio tuberculosis
+    influenza coronavirus h1n1 h5n1 mpox monkeypox dengue alzheimer alzheimer's parkinson's
+    iphone ipad ipod kindle xbox playstation android
+    """)
+# Words that make a capitalised name an event, a law, a storm or a disease: "Great
+# Recession", "World War II", "Hurricane Sandy", "Affordable Care Act".
+EVENT_WORDS: frozenset[str] = _words("""
+    recession depression war olympics olympic hurricane typhoon cyclone pandemic epidemic
+    outbreak virus flu syndrome disease act amendment treaty accords doctrine cup
+    championship championships marathon tournament festival
+    """)

@@ -1,36 +1,84 @@
 """Zero-shot topics: which paragraphs talk about what, and a short summary of each topic.
 
-Each paragraph gets its best label and any other label that scores close to it (multi-label:
-a paragraph on EV tariffs is both business and transport). A topic's prominence is the share
-of the article's words it covers, each paragraph weighted by how close the label came to
-that paragraph's best, so a topic that runs through many long paragraphs ranks above one
-mentioned in passing.
+Two regimes, by who chose the labels:
+
+- **The default taxonomy** (20 labels the user did not pick): most labels do not apply to a
+  given article, so a topic must earn its place. Each sentence is scored in the context of
+  its paragraph and is evidence for the one label it fits best, weighted by how confident
+  that fit is (a sentence never counts for two topics). A topic is shown when its evidence,
+  counted in confident sentences, clears `TopicSettings.min_evidence`, a threshold
+  calibrated on BBC articles whose category is known (benchmarks/eval_topics.py). Each
+  paragraph then gets the one shown topic it fits best, so the per-paragraph topics are
+  meaningful. Credit lines ("Reporting by ...; Editing by ...") are never evidence.
+- **Labels the user typed**: the user expects to see them, so every paragraph gets its best
+  label and any other label that scores close to it (multi-label: a paragraph on EV tariffs
+  is both business and transport), as before.
+
+A topic's score is the share of the article's words it covers.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Protocol, runtime_checkable
 
 import numpy as np
+from numpy.typing import NDArray
 
 from summarizer.backends.base import TextSummarizer, ZeroShotClassifier
-from summarizer.types import Article, Bullet, Classification, Paragraph, Topic
+from summarizer.taxonomy import DEFAULT_LABELS
+from summarizer.types import Article, Bullet, Classification, Paragraph, Sentence, Topic
 
 
 @dataclass(frozen=True)
 class TopicSettings:
+    # User labels (multi-label per paragraph).
     min_score: float = 0.15
     relative_to_best: float = 0.35
     min_prominence: float = 0.04
     max_topics: int = 8
+    # Default taxonomy: a topic needs this much evidence, in sentences weighted by the
+    # confidence of their fit (0-1 each). Fitted by benchmarks/eval_topics.py on half of
+    # bbc-news-summary (even numbers) plus bbc-more/, by the best balance of fitting topics
+    # kept and unfitting topics dropped (Youden's J), and confirmed on the other half;
+    # see benchmarks/results/eval_topics.txt.
+    min_evidence: float = 2.25
+    # How much of its paragraph's meaning a sentence borrows when it is scored.
+    context_weight: float = 1.0
+    # None: calibrated evidence for the default taxonomy, multi-label for user labels.
+    calibrated: bool | None = None
+
+
+@runtime_checkable
+class ContextClassifier(Protocol):
+    """A classifier that can score sentences in the context of their paragraph."""
+
+    def score_in_context(self, paragraphs: Sequence[Sequence[str]], labels: Sequence[str],
+                         context_weight: float = 1.0) -> list[NDArray[np.float32]]: ...
+
+
+@runtime_checkable
+class BatchClassifier(Protocol):
+    """A classifier that can use a whole batch to score its texts better."""
+
+    def score_batch(self, texts: Sequence[str], labels: Sequence[str]) -> NDArray[np.float32]: ...
 
 
 def classify_texts(
     texts: Sequence[str], labels: Sequence[str], classifier: ZeroShotClassifier
 ) -> list[Classification]:
-    """The best label and all label scores for each text, in input order."""
-    scores = classifier.score(list(texts), list(labels))
+    """The best label and all label scores for each text, in input order.
+
+    Where the classifier can, the batch refines the labels (see
+    `EmbeddingZeroShot.score_batch`): many short items classify better together than one by
+    one. One text gets exactly the answer it would get alone.
+    """
+    if isinstance(classifier, BatchClassifier):
+        scores = classifier.score_batch(list(texts), list(labels))
+    else:
+        scores = classifier.score(list(texts), list(labels))
     results = []
     for row in scores:
         best = int(np.argmax(row))
@@ -40,6 +88,43 @@ def classify_texts(
                     for label, value in zip(labels, row, strict=True)},
         ))
     return results
+
+
+@dataclass(frozen=True)
+class SentenceEvidence:
+    """Each scored sentence, the label it fits best and how confidently."""
+
+    sentences: tuple[Sentence, ...]
+    scores: NDArray[np.float32]  # (sentences x labels)
+
+    @property
+    def best(self) -> NDArray[np.int64]:
+        return self.scores.argmax(axis=1)
+
+    def totals(self) -> NDArray[np.float64]:
+        """Per label: the summed confidence of the sentences that fit it best (each sentence
+        counts for one label only)."""
+        totals = np.zeros(self.scores.shape[1], dtype=np.float64)
+        if len(self.sentences):
+            best = self.best
+            np.add.at(totals, best, self.scores[np.arange(len(best)), best])
+        return totals
+
+
+def sentence_evidence(article: Article, labels: Sequence[str], classifier: ZeroShotClassifier,
+                      context_weight: float = 1.0) -> SentenceEvidence:
+    """Every sentence of `article` but credit lines, scored against `labels`."""
+    kept = [[s for s in p.sentences if not is_credit_line(s.text)] for p in article.paragraphs]
+    sentences = tuple(s for group in kept for s in group)
+    if not sentences:
+        return SentenceEvidence((), np.zeros((0, len(labels)), dtype=np.float32))
+    if isinstance(classifier, ContextClassifier):
+        per_paragraph = classifier.score_in_context([[s.text for s in g] for g in kept],
+                                                    list(labels), context_weight)
+        scores = np.concatenate([m for m in per_paragraph if len(m)])
+    else:
+        scores = classifier.score([s.text for s in sentences], list(labels))
+    return SentenceEvidence(sentences, np.asarray(scores, dtype=np.float32))
 
 
 def find_topics(
@@ -59,6 +144,70 @@ def find_topics(
             a topic that spans most of the article does not repeat the summary word for word.
     """
     settings = settings or TopicSettings()
+    calibrated = settings.calibrated
+    if calibrated is None:
+        calibrated = tuple(labels) == DEFAULT_LABELS
+    if calibrated:
+        return _calibrated_topics(article, labels, classifier, summarizer, bullets, settings,
+                                  frozenset(already_said))
+    return _user_topics(article, labels, classifier, summarizer, bullets, settings,
+                        frozenset(already_said))
+
+
+def _calibrated_topics(article: Article, labels: Sequence[str], classifier: ZeroShotClassifier,
+                       summarizer: TextSummarizer, bullets: int, settings: TopicSettings,
+                       already_said: frozenset[str]) -> tuple[Topic, ...]:
+    evidence = sentence_evidence(article, labels, classifier, settings.context_weight)
+    if not evidence.sentences:
+        return ()
+    totals = evidence.totals()
+    shown = shown_labels(totals, settings.min_evidence)
+    # Each sentence and each paragraph go to the shown topic they fit best.
+    scores = evidence.scores[:, shown]
+    winner = [shown[int(i)] for i in scores.argmax(axis=1)]
+    numbers = sorted({s.paragraph for s in evidence.sentences})
+    paragraph_topic = {}
+    for number in numbers:
+        rows = [i for i, s in enumerate(evidence.sentences) if s.paragraph == number]
+        paragraph_topic[number] = shown[int(scores[rows].sum(axis=0).argmax())]
+    words = np.array([len(s.text.split()) for s in evidence.sentences], dtype=np.float64)
+    topics = []
+    for label in shown:
+        members = tuple(n for n in numbers if paragraph_topic[n] == label)
+        if not members:
+            continue  # it is no paragraph's best topic: nothing to point the reader to
+        own = [s for s, w in zip(evidence.sentences, winner, strict=True)
+               if w == label and s.paragraph in members]
+        share = sum(w for w, best in zip(words, winner, strict=True) if best == label)
+        summary = _fresh_summary(_only(article, members, own), summarizer, bullets,
+                                 already_said)
+        topics.append(Topic(label=labels[label], score=round(float(share / words.sum()), 4),
+                            paragraphs=members, summary=tuple(summary)))
+    topics.sort(key=lambda t: -t.score)
+    return tuple(topics[: settings.max_topics])
+
+
+def shown_labels(totals: NDArray[np.float64], min_evidence: float) -> list[int]:
+    """Label indices whose evidence clears `min_evidence`, strongest first; at least the
+    strongest one (an article always has a topic)."""
+    order = [int(i) for i in np.argsort(-totals, kind="stable") if totals[i] > 0]
+    return [i for i in order if totals[i] >= min_evidence] or order[:1]
+
+
+def _only(article: Article, members: Sequence[int],
+          sentences: Sequence[Sentence]) -> list[Paragraph]:
+    """The member paragraphs cut to `sentences` (a topic's summary quotes its own evidence);
+    the whole paragraphs where none of the sentences are in them."""
+    keep = set(sentences)
+    cut = [replace(p, sentences=tuple(s for s in p.sentences if s in keep))
+           for p in (article.paragraph(n) for n in members)]
+    cut = [p for p in cut if p.sentences]
+    return cut or [article.paragraph(n) for n in members]
+
+
+def _user_topics(article: Article, labels: Sequence[str], classifier: ZeroShotClassifier,
+                 summarizer: TextSummarizer, bullets: int, settings: TopicSettings,
+                 already_said: frozenset[str]) -> tuple[Topic, ...]:
     paragraphs = article.paragraphs
     scores = classifier.score([p.text for p in paragraphs], list(labels))
     words = np.array([len(p.text.split()) for p in paragraphs], dtype=np.float64)
@@ -72,7 +221,7 @@ def find_topics(
         members = tuple(p.number for p, hit in zip(paragraphs, assigned[:, label_index],
                                                    strict=True) if hit)
         summary = _fresh_summary([article.paragraph(n) for n in members], summarizer, bullets,
-                                 frozenset(already_said))
+                                 already_said)
         topics.append(Topic(
             label=labels[label_index],
             score=round(float(prominence[label_index]), 4),
@@ -97,3 +246,19 @@ def _assign(scores: np.ndarray, settings: TopicSettings) -> np.ndarray:
     close = (scores >= settings.relative_to_best * best) & (scores >= settings.min_score)
     top = scores == best
     return close | top
+
+
+# Wire credits and bylines: "(Reporting by A; Editing by B)", "Additional reporting by C",
+# "Writing by D", "Follow @handle", "By Jane Doe". Checked per sentence, so a credit line the
+# loader left in the body is never topic evidence (nor a topic's summary).
+_CREDIT = re.compile(
+    r"^\W*(?:(?:additional\s+)?(?:reporting|writing|editing|compiled|compiling|research|"
+    r"photos?|photographs?|graphics|video|produced|edited|written|translated)\s+by\b"
+    r"|follow\b[^.]{0,80}@\w+|by\s+(?-i:(?:[A-Z][\w.'’-]*\s*){1,4})\W*$)",
+    re.IGNORECASE,
+)
+
+
+def is_credit_line(sentence: str) -> bool:
+    """True for a credit line or byline (who wrote or edited the story), not its content."""
+    return bool(_CREDIT.match(sentence.strip()))

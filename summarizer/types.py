@@ -46,6 +46,9 @@ class Article:
     source: str
     title: str | None = None
     date: str | None = None
+    # Credit lines found at load time ("By ...", "(Reporting by ...; Editing by ...)", photo
+    # credits): metadata, kept out of `text` and so out of every analysis.
+    credits: tuple[str, ...] = ()
 
     @property
     def sentences(self) -> tuple[Sentence, ...]:

@@ -117,14 +117,16 @@ class AnalysisCommands(commands.Cog):
         return [app_commands.Choice(name=n, value=n) for n in choices(names, current)]
 
     @app_commands.command(name="actors")
-    @app_commands.describe(kind="Only people, organizations, places or groups")
+    @app_commands.describe(kind="Only people, organizations, places or groups",
+                           everyone="Every actor found, not only the 12 key ones")
+    @app_commands.rename(everyone="all")
     @heavy
     async def actors(self, interaction: discord.Interaction,
-                     kind: Literal["person", "organization", "place", "group"] | None = None
-                     ) -> None:
-        """List the people, organizations, places and groups in the article."""
+                     kind: Literal["person", "organization", "place", "group"] | None = None,
+                     everyone: bool = False) -> None:
+        """List the key people, organizations, places and groups in the article."""
         options = self.bot.options_for(interaction.guild_id, sections=_sections("actors"))
-        await self._answer(interaction, options, lambda b: actors_pages(b, kind))
+        await self._answer(interaction, options, lambda b: actors_pages(b, kind, everyone))
 
     @app_commands.command(name="quotes")
     @app_commands.describe(speaker="Only quotes from this speaker")

@@ -296,3 +296,15 @@ async def test_stopping_the_scheduler_lets_a_claimed_post_finish(tmp_path: Path)
     assert posted == [date(2024, 5, 21)]  # the claimed day was posted, not lost
     assert state.schedule(1).last_posted == "2024-05-21"
     state.close()
+
+
+def test_actors_pages_show_the_key_actors_unless_all_are_asked_for() -> None:
+    actors = tuple(Actor(f"Person Number{i}", "person", None, (), 20 - i, (1,))
+                   for i in range(20))
+    briefing = Briefing(article=sample_article(), models=MODELS, actors=actors)
+    key = "\n".join(page.description or "" for page in formatting.actors_pages(briefing))
+    assert "Person Number11" in key and "Person Number12" not in key
+    assert "8 more, less prominent" in key
+    everyone = "\n".join(page.description or ""
+                         for page in formatting.actors_pages(briefing, everyone=True))
+    assert "Person Number19" in everyone and "more, less prominent" not in everyone

@@ -144,3 +144,61 @@ def test_html_is_reduced_to_its_article_text() -> None:
     assert "var x" not in article.text
     assert "city council voted" in article.text
     assert "<p>" not in article.text
+
+
+# --- input shapes (issue 9, item 7) ----------------------------------------------------
+
+HARBOUR_PARAGRAPHS = [
+    "The old harbour reopened on Monday after a two-year renovation that cost the city more "
+    "than it had planned.",
+    '"It was worth every penny," the mayor said.',
+    "Fishing boats return next month.",
+    "The harbour master said ferries would follow in the summer, once the new quay is tested.",
+]
+SAVED_PAGE = (
+    "<!DOCTYPE html>\n<!-- saved from url=(0040)https://news.example.com/harbour -->\n"
+    "<html><head><title>Harbour reopens after renovation</title></head><body>"
+    "<nav><a href='/'>Home</a> <a href='/news'>News</a> <a href='/sport'>Sport</a></nav>"
+    "<article><h1>Harbour reopens after renovation</h1>"
+    "<div class='share'><a href='#'>Tweet</a> - <a href='#'>Link this</a> - "
+    "<a href='#'>Share this</a></div>"
+    + "".join(f"<p>{p}</p>" for p in HARBOUR_PARAGRAPHS)
+    + "</article><footer>Copyright 2024 Example News</footer></body></html>"
+)
+
+
+@pytest.mark.parametrize("suffix", [".html", ".htm"])
+def test_a_saved_html_page_keeps_its_paragraphs(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"harbour{suffix}"
+    path.write_text(SAVED_PAGE, encoding="utf-8")
+    article = load_article(str(path))
+    assert article.title == "Harbour reopens after renovation"
+    assert [p.text for p in article.paragraphs] == HARBOUR_PARAGRAPHS
+    assert "Share this" not in article.text
+
+
+def test_a_saved_page_with_a_leading_comment_is_html() -> None:
+    article = article_from_bytes(SAVED_PAGE.encode(), source="stdin")
+    assert len(article.paragraphs) == len(HARBOUR_PARAGRAPHS)
+
+
+@pytest.mark.parametrize("separator", ["\n", "\n\n"])
+def test_title_and_paragraphs_the_same_with_single_or_blank_lines(separator: str) -> None:
+    text = separator.join(["Harbour reopens after renovation", *HARBOUR_PARAGRAPHS])
+    article = article_from_text(text)
+    assert article.title == "Harbour reopens after renovation"
+    assert [p.text for p in article.paragraphs] == HARBOUR_PARAGRAPHS
+    assert article.paragraphs[0].number == 1
+
+
+def test_single_newline_paragraphs_without_a_title() -> None:
+    article = article_from_text("\n".join(HARBOUR_PARAGRAPHS))
+    assert article.title is None
+    assert len(article.paragraphs) == len(HARBOUR_PARAGRAPHS)
+
+
+def test_hard_wrapped_lines_stay_one_paragraph() -> None:
+    wrapped = ("The old harbour reopened on Monday after a\ntwo-year renovation that cost the "
+               "city\nmore than it had planned, and the mayor\nsaid it was worth it.")
+    article = article_from_text(wrapped)
+    assert len(article.paragraphs) == 1

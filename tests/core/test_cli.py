@@ -44,7 +44,7 @@ def test_brief_json_follows_schema_1(backends: Backends, tmp_path: Path) -> None
     assert data["schema"] == 1
     article = data["article"]
     assert article == {"title": None, "date": "2024-05-21", "source": "sample:putin-china-2024",
-                       "words": article["words"], "paragraphs": 14}
+                       "words": article["words"], "paragraphs": 14, "credits": []}
     assert 1000 < article["words"] < 1200
     assert set(data["models"]) == {"summary", "topics", "entities"}
     assert len(data["summary"]) == 4
