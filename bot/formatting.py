@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import discord
 
-from summarizer.render import key_actors, paragraph_ref
+from summarizer.render import key_actors, paragraph_ref, plural
 from summarizer.types import Actor, Article, Briefing, Bullet, Quote, Topic
 
 TITLE_LIMIT = 256
@@ -239,7 +239,8 @@ def article_embed(article: Article, *, heading: str = "Article for this channel"
                     inline=False)
     embed.add_field(name="Source", value=clip(safe(article.source), 1000), inline=False)
     embed.add_field(name="Size", inline=False,
-                    value=f"{len(article.paragraphs)} paragraphs, {article.words:,} words")
+                    value=f"{plural(len(article.paragraphs), 'paragraph')}, "
+                          f"{plural(article.words, 'word')}")
     if article.paragraphs:
         embed.add_field(name="Opening (¶1)", inline=False,
                         value=clip(safe(article.paragraphs[0].text), 500))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -120,6 +121,10 @@ class State:
         self._reader = self._connect(READ_BUSY_TIMEOUT)
 
     def _connect(self, busy_timeout: float) -> sqlite3.Connection:
+        # Created owner-only (SQLite gives its -wal and -shm files the same mode): the file
+        # holds the servers' channels, articles and schedules.
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
                              timeout=busy_timeout)
         db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")

@@ -31,6 +31,19 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from summarizer.credits import HANDLE, credit_spans, inside
+from summarizer.entity_words import (
+    EXTRA_EVENT_WORDS,
+    EXTRA_TITLES,
+    INTERJECTIONS,
+    KINSHIP_TITLES,
+    MAKING_NOUNS,
+    MAKING_VERBS,
+    OWNING_NOUNS,
+    OWNING_VERBS,
+    PERSON_NOUNS,
+    PRODUCT_NOUNS,
+    WORK_NOUNS,
+)
 from summarizer.speech import (
     EVENT_WORDS,
     FEMALE_HONORIFICS,
@@ -43,13 +56,13 @@ from summarizer.speech import (
     ORG_SUFFIXES,
     PERSON_HONORIFICS,
     PLACE_CONTEXT,
-    PRONOUNS,
     SPEECH_VERBS,
     TITLE_WORDS,
 )
 from summarizer.types import Actor, ActorType, Article, Entity
 
-_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+# A possessive ending, with the wrong quote marks news text sometimes has ("Trump‘s").
+_POSSESSIVE = re.compile(r"(?:['’‘`]s|['’‘`])$")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 # How much one mention of each type counts towards salience: a place or a nationality is
@@ -62,6 +75,7 @@ _TYPE_WEIGHT: dict[ActorType, float] = {
 _QUOTE_WEIGHT = 1.5
 _MAX_ROLE_TOKENS = 12
 # How far back (in mentions) "the president" looks for the holder named last.
+_REFERRING_ADJECTIVES = frozenset({"same", "aforementioned", "latter", "very", "other"})
 _LOOKBACK_MENTIONS = 400
 # The non-speech tags a one-word entity may not carry ("Meetings" tagged NNS is a capitalised
 # common noun at the start of a broken sentence, not an organisation).
@@ -102,6 +116,7 @@ class Mention:
     key: str = ""
     evidence: float = 1.0
     honorific: str = ""
+    thing: float = 0.0
 
 
 @dataclass
@@ -144,9 +159,15 @@ class ActorIndex:
         self._sentence_ids: list[dict[int, int]] = _number_sentences(docs)
         self.credits: list[list[tuple[int, int]]] = [credit_spans(p.text)
                                                      for p in article.paragraphs]
+        # Names the recogniser labels a work, product, event or law somewhere (those
+        # mentions never reach the actors): evidence about the other mentions of the name.
+        self._labelled_things: Counter[str] = Counter(
+            _name_key(ent.text) for doc in docs for ent in doc.ents
+            if ent.label_ in _NOT_ACTOR_LABELS)
         mentions = [m for m in (self._clean(e) for e in entities) if m is not None]
         mentions.extend(self._missing_organisations(mentions))
         mentions.extend(self._missing_people(mentions))
+        mentions = _drop_things(mentions, self._labelled_things)
         mentions.sort(key=lambda m: m.start)
         self.groups: dict[str, _Group] = {}
         self._by_name: dict[str, _Group] | None = None
@@ -201,6 +222,20 @@ class ActorIndex:
         tokens = list(span)
         while tokens and (tokens[0].lower_ in ("the", "a", "an") or tokens[0].is_punct):
             tokens.pop(0)
+        # A name never opens with a possessive ending: "’s Job" is a headline's fragment.
+        if tokens and tokens[0].tag_ == "POS":
+            return None
+        # A group (nationality, religion) that modifies a noun describes it: "Chinese
+        # officials", "ex-Russian spies" are not the group acting.
+        if entity.type == "group" and all(t.dep_ in ("amod", "punct") for t in tokens):
+            return None
+        # Nor is a first name the recogniser took for a nationality ("Reese Witherspoon"):
+        # the person's mention takes it in.
+        if entity.type == "group" and len(tokens) == 1 and tokens[0].dep_ == "compound" and (
+                tokens[0].head.ent_type_ == "PERSON" and tokens[0].head.i == tokens[0].i + 1):
+            return None
+        tokens = _after_description(tokens)
+        tokens = _before_headline_verb(tokens)
         # A capitalised word glued to the front of a name at a sentence start ("Among Ghani").
         while len(tokens) > 1 and tokens[0].tag_ in _GLUED_TAGS and not _is_initial(tokens[0]):
             tokens.pop(0)
@@ -213,18 +248,27 @@ class ActorIndex:
             if entity.type != "person" and tokens[0].lower_ not in PERSON_HONORIFICS:
                 break
             honorific = tokens.pop(0).lower_
-        if not tokens:
+        # "Uncle Ossie", "Cardinal Cormac": the title or kinship word is not the name.
+        kin = False
+        while len(tokens) > 1 and tokens[0].lower_ in KINSHIP_TITLES | EXTRA_TITLES:
+            tokens.pop(0)
+            kin = True
+        if not tokens or _is_title_or_interjection(tokens):
             return None
         doc = span.doc
+        tokens = _with_first_name(tokens)
         trimmed = doc[tokens[0].i: tokens[-1].i + 1]
         text = _POSSESSIVE.sub("", trimmed.text).strip()
-        if _is_junk(trimmed, text, entity.type) or _is_not_an_actor(trimmed, text):
+        if _is_junk(trimmed, text, entity.type):
+            return None
+        if _is_not_an_actor(trimmed, text):
             return None
         if not honorific and trimmed.start > 0:
             honorific = doc[trimmed.start - 1].lower_
         paragraph = self.article.paragraphs[entity.paragraph - 1]
         kind, evidence = _type_evidence(trimmed, entity.type)
-        if honorific in PERSON_HONORIFICS and evidence < _STRONG_VOTE:
+        if (honorific in PERSON_HONORIFICS or kin or _after_title(trimmed)) and (
+                evidence < _STRONG_VOTE):
             kind, evidence = "person", _STRONG_VOTE
         return Mention(
             start=paragraph.start + trimmed.start_char,
@@ -236,6 +280,7 @@ class ActorIndex:
             is_subject=any(t.dep_ in ("nsubj", "nsubjpass") for t in trimmed),
             evidence=evidence,
             honorific=honorific if honorific in HONORIFICS else "",
+            thing=_thing_evidence(trimmed),
         )
 
     def _missing_organisations(self, found: Sequence[Mention]) -> list[Mention]:
@@ -255,6 +300,7 @@ class ActorIndex:
                     sentence=self.sentence_of(chunk[0]), text=chunk.text,
                     type="organization",
                     is_subject=any(t.dep_ in ("nsubj", "nsubjpass") for t in chunk),
+                    evidence=_STRONG_VOTE,  # its own words or neighbours said so
                 ))
         return extra
 
@@ -319,6 +365,9 @@ class ActorIndex:
         by_key: dict[str, list[Mention]] = defaultdict(list)
         for mention in mentions:
             by_key[_name_key(mention.text)].append(mention)
+        variants = _spelling_variants(by_key)
+        for variant, key in variants.items():
+            by_key[key].extend(by_key.pop(variant))
         votes = {key: _votes(group) for key, group in by_key.items()}
         strong_other = {key for key, group in by_key.items()
                         if any(m.type != "person" and m.evidence >= _STRONG_VOTE for m in group)}
@@ -337,6 +386,7 @@ class ActorIndex:
         last_seen: dict[str, int] = {}
         for mention in mentions:
             key = _name_key(mention.text)
+            key = variants.get(key, key)
             candidates = [c for c in fuller.get(key, []) if not fuller.get(c)]
             if candidates:
                 # A surname shared by two people ("Clinton") means the one named last.
@@ -397,41 +447,15 @@ class ActorIndex:
         return None
 
     def resolve_pronoun(self, pronoun: Token) -> str | None:
-        """The actor a subject pronoun refers to: the subject (else the first) person named in
-        the nearest earlier sentence that names one, skipping people of the other gender."""
-        kind = PRONOUNS.get(pronoun.lower_)
-        if kind not in ("male", "female", "plural", "neuter"):
+        """The actor a third-person pronoun refers to, or None when unsure (see
+        `summarizer.coref`); a resolved reference is recorded."""
+        from summarizer.coref import resolve_pronoun
+
+        key = resolve_pronoun(self, pronoun)
+        if key is None:
             return None
-        wanted: tuple[ActorType, ...] = (
-            ("person",) if kind in ("male", "female") else ("organization", "group")
-        )
-        position = self.offset(pronoun)
-        sentence = self.sentence_of(pronoun)
-        index = bisect.bisect_left(self._starts, position)
-        candidates: list[Mention] = []
-        for mention in reversed(self.mentions[:index]):
-            if sentence - mention.sentence > 3:
-                break
-            group = self.groups[mention.key]
-            if group.type not in wanted:
-                continue
-            if kind in ("male", "female") and group.gender not in (None, kind):
-                continue
-            if candidates and mention.sentence != candidates[0].sentence:
-                break
-            candidates.append(mention)
-        if not candidates:
-            return None
-        same_sentence = candidates[0].sentence == sentence
-        subjects = [m for m in candidates if m.is_subject]
-        # In the pronoun's own sentence the nearest name wins ("Putin said he ..."); in an
-        # earlier one the subject does, as readers expect ("Putin met Xi. He said ...").
-        chosen = candidates[0] if same_sentence else (subjects or candidates)[-1]
-        group = self.groups[chosen.key]
-        if kind in ("male", "female"):
-            group.gender = kind
-        self.record(chosen.key, pronoun, position)
-        return self.name_of(chosen.key)
+        self.record(key, pronoun, self.offset(pronoun))
+        return self.name_of(key)
 
     def resolve_nominal(self, head: Token, *, record: bool = True) -> str | None:
         """The person a definite nominal ("the president", "the head of Roscosmos") names,
@@ -440,12 +464,19 @@ class ActorIndex:
             return None
         of_object = next((c for c in head.rights if c.lower_ == "of"), None)
         detail = _LEADING_ARTICLE.sub("", _phrase(of_object)).lower() if of_object else ""
-        candidates = self._holders.get((head.lower_, detail))
+        # "the home secretary" is not the foreign secretary: the title's own modifiers must
+        # be in the role too.
+        # Words that point back ("the same official") describe no role.
+        modifiers = tuple(c.lower_ for c in head.lefts if c.dep_ in ("compound", "amod")
+                          and c.lower_ not in _REFERRING_ADJECTIVES)
+        wanted = (head.lower_, *modifiers)
+        candidates = self._holders.get((" ".join(wanted), detail))
         if candidates is None:
-            candidates = self._holders[(head.lower_, detail)] = [
+            candidates = self._holders[(" ".join(wanted), detail)] = [
                 group for group in self.groups.values()
                 if group.type == "person" and any(
-                    _mentions_any(role, (head.lower_,)) and detail in role.lower()
+                    all(_mentions_any(role, (word,)) for word in wanted)
+                    and detail in role.lower()
                     for role in group.roles
                 )
             ]
@@ -578,6 +609,18 @@ def _type_evidence(span: Span, kind: ActorType) -> tuple[ActorType, float]:
         return "place", _STRONG_VOTE
     if _has_org_modifier(span):
         return "organization", _STRONG_VOTE
+    if kind != "person" and _looks_like_person_name(span) and (
+            _appositive_nouns(span) & PERSON_NOUNS
+            or (kind == "place" and _has_who_clause(span))):
+        # "Rakeem Jones, 26, a protester", "Agnes Samaria, who came second": only people
+        # (organisations take "who" too in British usage: "Focus Features, who had ...").
+        return "person", _STRONG_VOTE
+    if kind == "place" and _is_owned(span):
+        # Places are not bought or sold: "to help buy Yugansk" names a company.
+        return "organization", _STRONG_VOTE
+    if kind == "person" and _has_code_word(span):
+        # A digit or an acronym is never part of a person's name: "MI6", "Xerox PARC".
+        return "organization", 1.0
     if kind == "person":
         before = span.doc[span.start - 1] if span.start > 0 else None
         # People are not "in" or "on" things, and do not take "the" before their name.
@@ -603,7 +646,161 @@ def _speaks(span: Span) -> bool:
 
 
 def _looks_like_person_name(span: Span) -> bool:
-    return all(t.tag_ == "NNP" and t.text[:1].isupper() for t in span) and len(span) <= 3
+    """Capitalised proper nouns ("Murphy-O'Connor" too), no digit or acronym, and no "the"
+    before: "the Kremlin said" is an institution speaking."""
+    words = [t for t in span if t.tag_ != "HYPH"]
+    if span.start > 0 and span.doc[span.start - 1].lower_ == "the":
+        return False
+    return (all(t.tag_ == "NNP" and t.text[:1].isupper() for t in words) and len(words) <= 3
+            and not _has_code_word(span))
+
+
+def _has_code_word(span: Span) -> bool:
+    """A word with a digit ("MI6") or an acronym of three letters or more ("PARC"); initials
+    ("J.P.") are not acronyms."""
+    return any(any(ch.isdigit() for ch in t.text)
+               or (t.is_upper and t.is_alpha and len(t.text) >= 3) for t in span)
+
+
+def _appositive_nouns(span: Span) -> set[str]:
+    return {child.lower_ for child in span.root.rights
+            if child.dep_ == "appos" and child.tag_ in ("NN", "NNS")}
+
+
+def _has_who_clause(span: Span) -> bool:
+    """ "Samaria, who came second": a relative clause opened by "who" follows the name."""
+    return any(child.dep_ == "relcl" and any(
+        t.lower_ in ("who", "whom") and t.dep_ in ("nsubj", "nsubjpass", "dobj")
+        for t in child.children) for child in span.root.children)
+
+
+def _is_owned(span: Span) -> bool:
+    """Bought, sold or owned: "buy Yugansk", "the purchase of Yugansk", "Yugansk's owner"."""
+    root = span.root
+    head = root.head
+    if root.dep_ in ("dobj", "nsubjpass") and head.lower_ in OWNING_VERBS:
+        return True
+    if root.dep_ == "poss" and head.lower_ in OWNING_NOUNS:
+        return True
+    return root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in OWNING_NOUNS
+
+
+def _thing_evidence(span: Span) -> float:
+    """How strongly the name's context says it is a product or a work, not an actor: a
+    classifying noun beside it ("the novel Vanity Fair", "its Lisa computer", "the
+    bestselling Being Digital") is strong; being made or released ("created the Macintosh",
+    "the release of the Mac") is weak."""
+    doc = span.doc
+    root = span.root
+    head = root.head
+    before = doc[span.start - 1] if span.start > 0 else None
+    if before is not None and before.tag_ in ("NN", "NNS", "JJ", "VBG", "VBN") and (
+            before.lower_ in WORK_NOUNS or before.lower_ == "used"):
+        return _STRONG_VOTE
+    if root.dep_ in ("compound", "appos") and head.i > root.i and head.tag_ == "NN" and (
+            head.lower_ in PRODUCT_NOUNS or head.lower_ in WORK_NOUNS):
+        return _STRONG_VOTE
+    if root.dep_ == "appos" and head.lower_ in WORK_NOUNS:
+        return _STRONG_VOTE
+    if (root.dep_ == "pobj" and head.lower_ in ("including", "like")
+            and head.head.lower_ in WORK_NOUNS):
+        return _STRONG_VOTE
+    if root.dep_ in ("dobj", "nsubjpass") and head.lower_ in MAKING_VERBS:
+        return 1.0
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in MAKING_NOUNS:
+        return 1.0
+    return 0.0
+
+
+# A name is a thing, not an actor, when at least this share of its mentions says so.
+_THING_SHARE = 1 / 3
+
+
+def _drop_things(mentions: list[Mention], labelled: Counter[str]) -> list[Mention]:
+    """Mentions of names that the article treats as products or works: enough of their
+    mentions say so, and more strongly than any mention says person or organisation.
+    `labelled` counts, per name key, the mentions already dropped because the recogniser
+    labelled them a work, product, event or law: each is strong evidence for the others."""
+    by_key: dict[str, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        by_key[_name_key(mention.text)].append(mention)
+    things = set()
+    for key, group in by_key.items():
+        extra = labelled.get(key, 0)
+        thing = sum(m.thing for m in group) + _STRONG_VOTE * extra
+        actor = sum(m.evidence for m in group if m.evidence >= _STRONG_VOTE and not m.thing)
+        share = (sum(1 for m in group if m.thing) + extra) / (len(group) + extra)
+        if thing and share >= _THING_SHARE and thing > actor:
+            things.add(key)
+    return [m for m in mentions if _name_key(m.text) not in things]
+
+
+def _after_description(tokens: list[Token]) -> list[Token]:
+    """The name after a description the recogniser ran into it: "Balco boss Victor Conte"
+    -> "Victor Conte", "winner of Best First Feature at Cannes - Nair" -> "Nair". A spaced
+    dash or a lower-case common noun never sits inside a name ("Murphy-O'Connor" has no
+    spaces)."""
+    for j in range(len(tokens) - 2, 0, -1):
+        token = tokens[j]
+        spaced_dash = token.text in ("-", "–", "—") and bool(token.doc[token.i - 1].whitespace_)
+        common = token.is_lower and token.tag_ in ("NN", "NNS") and token.lower_ not in (
+            _NAME_PARTICLES)
+        if spaced_dash or common:
+            return tokens[j + 1:]
+    return tokens
+
+
+# Tags of a capitalised word that ends a name inside a title-case headline ("Trump Says He",
+# "FDIC Accused Of Covering Up ..."): names hold no verbs, pronouns or prepositions.
+_HEADLINE_TAGS = frozenset(("VBZ", "VBD", "VBP", "MD", "PRP", "TO", "RP", "IN"))
+
+
+def _before_headline_verb(tokens: list[Token]) -> list[Token]:
+    for i in range(1, len(tokens)):
+        token = tokens[i]
+        if not token.text[:1].isupper():
+            continue
+        if token.tag_ in _HEADLINE_TAGS or (
+                token.tag_ in ("VBN", "VBG") and token.dep_ not in ("compound", "amod")):
+            return tokens[:i]
+    return tokens
+
+
+def _is_title_or_interjection(tokens: list[Token]) -> bool:
+    """ "the Cardinal", "O.K.": an interjection, or a title after "the", names no one (a
+    surname that is also a word, "Expert said", is still a name)."""
+    if len(tokens) != 1:
+        return False
+    token = tokens[0]
+    word = token.lower_
+    if word in INTERJECTIONS:
+        return True
+    the = token.i > 0 and token.doc[token.i - 1].lower_ == "the"
+    return the and (word in TITLE_WORDS or word in HONORIFICS or word in EXTRA_TITLES)
+
+
+def _with_first_name(tokens: list[Token]) -> list[Token]:
+    """A first name the recogniser left out between a title and the name: "Cardinal
+    [Cormac] Murphy-O'Connor"."""
+    doc = tokens[0].doc
+    i = tokens[0].i
+    if i < 2:
+        return tokens
+    previous, title = doc[i - 1], doc[i - 2]
+    if (previous.tag_ == "NNP" and previous.text[:1].isupper() and not previous.ent_type_
+            and previous.lower_ not in TITLE_WORDS | HONORIFICS | EXTRA_TITLES
+            and title.lower_ in HONORIFICS | EXTRA_TITLES | KINSHIP_TITLES):
+        return [previous, *tokens]
+    # A first name the recogniser took for a nationality: "[Reese] Witherspoon".
+    if (previous.ent_type_ == "NORP" and previous.tag_ == "NNP" and previous.dep_ == "compound"
+            and previous.head in tokens and tokens[-1].ent_type_ == "PERSON"):
+        return [previous, *tokens]
+    return tokens
+
+
+def _after_title(span: Span) -> bool:
+    """A title of our own lists right before the name: "Cardinal Cormac Murphy-O'Connor"."""
+    return span.start > 0 and span.doc[span.start - 1].lower_ in EXTRA_TITLES | KINSHIP_TITLES
 
 
 def _is_initial(token: Token) -> bool:
@@ -621,7 +818,7 @@ def _is_not_an_actor(span: Span, text: str) -> bool:
     words = [w.lower() for w in text.split()]
     if " ".join(words) in NON_ACTOR_NAMES or words[-1] in NON_ACTOR_NAMES:
         return True
-    if any(word in EVENT_WORDS for word in words):
+    if any(word in EVENT_WORDS or word in EXTRA_EVENT_WORDS for word in words):
         return True
     doc = span.doc
     if any(t.ent_type_ in _NOT_ACTOR_LABELS for t in span):
@@ -753,6 +950,38 @@ def _fuller_names(keys: Sequence[str], votes: dict[str, Votes],
 
 
 _FUNCTION_WORDS = frozenset(("of", "the", "and", "for", "in", "on", "at", "to", "&"))
+# First names shorter than this are never taken for spellings of each other ("Dan"/"Don").
+_MIN_VARIANT_LENGTH = 5
+
+
+def _spelling_variants(by_key: dict[str, list[Mention]]) -> dict[str, str]:
+    """Full names that are spellings of one person's ("Victor Makarov" -> "Viktor Makarov"):
+    the same surname exactly, and first names of five letters or more, with the same first
+    letter, one edit apart. Each maps to the spelling used most (else first)."""
+    full = [key for key in by_key if len(key.split()) == 2]
+    result: dict[str, str] = {}
+    for i, one in enumerate(full):
+        for other in full[i + 1:]:
+            first, surname = one.split()
+            other_first, other_surname = other.split()
+            if (surname != other_surname or first[0] != other_first[0]
+                    or min(len(first), len(other_first)) < _MIN_VARIANT_LENGTH
+                    or not _one_edit_apart(first, other_first)):
+                continue
+            keep, drop = sorted((one, other), key=lambda k: (-len(by_key[k]),
+                                                            by_key[k][0].start))
+            result.setdefault(drop, keep)
+    return {drop: result.get(keep, keep) for drop, keep in result.items()}
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """One substitution, insertion or deletion turns `a` into `b`."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 def _name_key(text: str) -> str:

@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from summarizer.analysis import run_analyses
 from summarizer.backends import Backends, Progress
@@ -16,6 +17,9 @@ from summarizer.cache import BriefingCache
 from summarizer.config import ModelConfig
 from summarizer.options import ALL_SECTIONS, SECTIONS, AnalysisOptions, parse_labels
 from summarizer.types import Article, Briefing, Classification
+
+if TYPE_CHECKING:
+    from summarizer.digest import Digest, DigestOptions, SourceFailure
 
 __all__ = ["ALL_SECTIONS", "SECTIONS", "AnalysisOptions", "Analyzer", "parse_labels"]
 
@@ -58,6 +62,26 @@ class Analyzer:
 
     def _run(self, article: Article, options: AnalysisOptions) -> Briefing:
         return run_analyses(article, options, self.backends)
+
+    def digest(
+        self,
+        articles: Sequence[Article | SourceFailure],
+        options: DigestOptions | None = None,
+        *,
+        on_done: Callable[[int], None] | None = None,
+    ) -> Digest:
+        """The digest of several articles: each briefed as `analyse` does (from the cache
+        when its text was analysed before), a few at a time in threads, then merged:
+        recurring actors, dominant topics, notable quotes, what is new since
+        `options.previous`. A `SourceFailure` (a source that could not be loaded) and an
+        article whose analysis fails with a `BriefingError` stay in their places as errors.
+
+        Args:
+            on_done: called with each input's index (0-based) as it finishes.
+        """
+        from summarizer.digest import run_digest
+
+        return run_digest(articles, self.analyse, options, on_done=on_done)
 
     def classify(self, texts: Sequence[str], labels: Sequence[str]) -> list[Classification]:
         """The best label and every label's score for each text, in input order."""

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
-from summarizer.credit_lines import is_credit, split_credits
+from summarizer.credits import is_credit, split_credits
 from summarizer.errors import InputError
 from summarizer.text import build_paragraphs
 from summarizer.types import Article
@@ -176,12 +176,29 @@ def article_from_bytes(
         raise InputError("The article is empty.")
     if len(data) > limits.max_bytes:
         raise InputError(f"The input is {len(data):,} bytes; the limit is {limits.max_bytes:,}.")
-    text = _decode(data)
-    is_html = (content_type or "").startswith(("text/html", "application/xhtml")) \
-        or _looks_like_html(text)
-    if is_html:
+    declared_html = (content_type or "").startswith(("text/html", "application/xhtml"))
+    return article_from_string(_decode(data), source=source, limits=limits,
+                               html=True if declared_html else None)
+
+
+def article_from_string(text: str, *, source: str, limits: Limits = DEFAULT_LIMITS,
+                        html: bool | None = None) -> Article:
+    """An article from text that may be HTML: the one rule every way in shares (a file,
+    standard input, a URL's body, text pasted into the bot).
+
+    Args:
+        html: True when the source says it is HTML; None to decide from the text. A text
+            that merely holds a few tag-like tokens ("<t:1700000000:R>", "</b>") but whose
+            "page" has no article text is read as the text it is, never refused for it.
+    """
+    if html is None and not _looks_like_html(text):
+        return article_from_text(text, source=source, limits=limits)
+    try:
         return article_from_html(text, source=source, limits=limits)
-    return article_from_text(text, source=source, limits=limits)
+    except InputError:
+        if html or _HTML_HINT.match(text):
+            raise  # a real page without an article: say so
+        return article_from_text(text, source=source, limits=limits)
 
 
 def _decode(data: bytes) -> str:
@@ -299,7 +316,7 @@ def article_from_text(
 
 def _drop_credits(body: str) -> tuple[str, tuple[str, ...]]:
     """The body without its credit lines (bylines, "Reporting by ...", photo credits), and
-    those lines: they are metadata, never the story (see `summarizer.credit_lines`)."""
+    those lines: they are metadata, never the story (see `summarizer.credits`)."""
     kept: list[str] = []
     credits: list[str] = []
     for paragraph in body.split("\n\n"):

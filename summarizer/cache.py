@@ -9,17 +9,24 @@ an unreadable entry is treated as a miss. The oldest entries are pruned past `ma
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.types import Article, Briefing, ModelInfo
 
-CACHE_FORMAT = 1
+# Part of every key: raise it whenever the analyses change what they return, so a briefing
+# cached by an older version is analysed afresh rather than served (2: entities, calibrated
+# topics, news-aware summaries, credit lines).
+CACHE_FORMAT = 2
+# A temporary file this old is a dead writer's leftover (a write takes milliseconds).
+STALE_TEMP_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,9 @@ class BriefingCache:
         try:
             data = json.loads(self._path(key).read_text(encoding="utf-8"))
             briefing = briefing_from_dict(data, article)
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            # Unreadable, damaged, planted or absurdly nested: a miss, and the next put
+            # writes a good entry over it.
             with self._lock:
                 self._misses += 1
             return None
@@ -73,15 +82,27 @@ class BriefingCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             payload = json.dumps(briefing_to_dict(briefing, full=True), ensure_ascii=False)
             handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        except OSError:
+            # A read-only or full disk makes the cache useless, not the analysis wrong.
+            return
+        try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(payload)
             os.replace(temp, path)
         except OSError:
-            # A read-only or full disk makes the cache useless, not the analysis wrong.
+            # A full disk fails the write: the half-written file must not stay behind.
+            Path(temp).unlink(missing_ok=True)
             return
         self._prune()
 
     def _prune(self) -> None:
+        # Temporary files older than any write can take were left by a process that died
+        # mid-write; they are not entries, so the count below would never remove them.
+        cutoff = time.time() - STALE_TEMP_SECONDS
+        for temp in self.directory.glob("*/*.tmp"):
+            with contextlib.suppress(OSError):
+                if temp.stat().st_mtime < cutoff:
+                    temp.unlink()
         files = list(self.directory.glob("*/*.json"))
         if len(files) <= self.max_entries:
             return

@@ -4,9 +4,13 @@
                [--all] [--labels "a, b"] [--models embedded|hub] [--summary-model ID]
                [--topic-model ID] [--entity-model ID]
     summarizer classify --labels "a, b, c" FILE|-
+    summarizer digest SOURCE... [--json | --markdown] [--since PREVIOUS.json] [--labels "a, b"]
 
 SOURCE is a file, `-` for standard input, an http(s) URL, or nothing for the bundled sample
-article. Results go to standard output; progress and errors to standard error. Exit codes:
+article; for `digest`, each SOURCE is a file, a folder of .txt/.md/.html files, an article URL
+or an RSS/Atom feed URL, and the exit code is 0 when at least one article was briefed (the
+failures on standard error), 1 when none was. Results go to standard output; progress and
+errors to standard error. Other exit codes:
 0 success, 1 bad input (or a model that cannot be loaded), 2 bad usage, 3 an internal error
 (a bug: reported by its type only, never with a traceback).
 """
@@ -16,20 +20,24 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
-from summarizer.errors import BriefingError, UsageError
+from summarizer.errors import BriefingError, UsageError, printable
 
 if TYPE_CHECKING:
     from summarizer.api import Analyzer
     from summarizer.backends import Backends
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+# Error messages echo outside values (file names, headers): cut, they stay readable.
+MAX_MESSAGE = 400
+_C1 = re.compile(r"[\x80-\x9f]")
 SECTION_COMMANDS = {
     "brief": frozenset({"summary", "topics", "actors", "quotes"}),
     "summary": frozenset({"summary"}),
@@ -77,7 +85,33 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("source", help="file, or '-' for stdin")
     classify.add_argument("--labels", required=True, help='e.g. "business, sport, tech"')
     _add_model_options(classify)
+    _add_digest_command(commands)
     return parser
+
+
+def _add_digest_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    digest = commands.add_parser(
+        "digest", help="a digest of many articles: headlines, recurring actors, topics, quotes",
+        description="Brief every SOURCE (a file, a folder of .txt/.md/.html files, an article "
+                    "URL or an RSS/Atom feed URL) and merge them: each article's headline and "
+                    "two bullets, then the actors that recur, the topics that dominate, notable "
+                    "quotes, and what is new since a previous digest (--since). A source that "
+                    "fails is reported in its place; exit 0 when at least one was briefed.")
+    digest.add_argument("sources", nargs="+", metavar="SOURCE",
+                        help="file, folder, article URL or feed URL")
+    output = digest.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="JSON (digest schema 1)")
+    output.add_argument("--markdown", action="store_true", help="Markdown for pasting")
+    digest.add_argument("--since", default=None, metavar="FILE",
+                        help="a previous digest's --json output: say what is new since it")
+    digest.add_argument("--bullets", type=int, default=2, help="bullets per article (1-5)")
+    digest.add_argument("--labels", default=None,
+                        help='topic labels, e.g. "economy, war, space" (default: taxonomy)')
+    digest.add_argument("--max-items", type=int, default=None,
+                        help="items read from each feed (default 20)")
+    digest.add_argument("--workers", type=int, default=None,
+                        help="articles briefed at once (default: one per core, at most 4)")
+    _add_model_options(digest)
 
 
 def _add_model_options(command: argparse.ArgumentParser) -> None:
@@ -121,14 +155,16 @@ def main(
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:
+        if args.command == "digest":
+            return _digest(args, out, err, environ, backends)
         if args.command == "classify":
             return _classify(args, stdin or sys.stdin.buffer, out, err, environ, backends)
         return _brief(args, stdin or sys.stdin.buffer, out, err, environ, backends)
     except UsageError as error:
-        print(f"summarizer: error: {error}", file=err)
+        print(f"summarizer: error: {printable(str(error), MAX_MESSAGE)}", file=err)
         return EXIT_USAGE
     except BriefingError as error:
-        print(f"summarizer: {error}", file=err)
+        print(f"summarizer: {printable(str(error), MAX_MESSAGE)}", file=err)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("summarizer: interrupted", file=err)
@@ -184,7 +220,7 @@ def _brief(args: argparse.Namespace, stdin: BinaryIO, out: IO[str], err: IO[str]
            environ: Mapping[str, str], backends: Backends | None) -> int:
     from summarizer.article import load_article
     from summarizer.options import AnalysisOptions, parse_labels
-    from summarizer.render import briefing_to_dict, to_markdown, to_text
+    from summarizer.render import briefing_to_dict, plural, to_markdown, to_text
 
     options = AnalysisOptions(
         sections=SECTION_COMMANDS[args.command],
@@ -194,18 +230,84 @@ def _brief(args: argparse.Namespace, stdin: BinaryIO, out: IO[str], err: IO[str]
     allow_private = environ.get("BRIEFING_ALLOW_PRIVATE_URLS", "").lower() in ("1", "true", "yes")
     article = load_article(args.source, stdin=stdin, allow_private_urls=allow_private)
     analyzer, progress = _analyzer(args, err, environ, backends)
-    progress(f"Analysing {article.words:,} words in {len(article.paragraphs)} paragraphs...")
+    progress(f"Analysing {plural(article.words, 'word')} in "
+             f"{plural(len(article.paragraphs), 'paragraph')}...")
     briefing = analyzer.analyse(article, options)
     progress("Done.")
     if args.json:
-        json.dump(briefing_to_dict(briefing, all_actors=args.all_actors), out,
-                  ensure_ascii=False, indent=2)
+        # JSON escapes C0 controls itself; C1 ones (a terminal's CSI among them) it leaves.
+        text = json.dumps(briefing_to_dict(briefing, all_actors=args.all_actors),
+                          ensure_ascii=False, indent=2)
+        out.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+    elif args.markdown:
+        out.write(printable(to_markdown(briefing, all_actors=args.all_actors)))
+    else:
+        out.write(printable(to_text(briefing, all_actors=args.all_actors)))
+    return EXIT_OK
+
+
+def _digest(args: argparse.Namespace, out: IO[str], err: IO[str],
+            environ: Mapping[str, str], backends: Backends | None) -> int:
+    from summarizer.digest import DigestOptions, previous_from_dict
+    from summarizer.feeds import MAX_FEED_ITEMS, load_sources
+    from summarizer.options import AnalysisOptions, parse_labels
+    from summarizer.render import digest_to_dict, digest_to_markdown, digest_to_text
+    from summarizer.types import Article
+
+    if not 1 <= args.bullets <= 5:
+        raise UsageError("--bullets must be between 1 and 5.")
+    if args.workers is not None and not 1 <= args.workers <= 16:
+        raise UsageError("--workers must be between 1 and 16.")
+    if args.max_items is not None and not 1 <= args.max_items <= 100:
+        raise UsageError("--max-items must be between 1 and 100.")
+    previous = None
+    if args.since is not None:
+        try:
+            previous = previous_from_dict(json.loads(Path(args.since).read_text("utf-8")))
+        except (OSError, ValueError, TypeError, AttributeError, KeyError) as error:
+            raise UsageError(f"--since: {Path(args.since).name[:80]} is not a digest written "
+                             "by --json.") from error
+    # The briefing's default length: the cache entries of `summarizer brief` serve here too.
+    options = DigestOptions(
+        analysis=AnalysisOptions(
+            length=max(5, args.bullets + 1),
+            labels=parse_labels(args.labels) if args.labels is not None else None),
+        bullets=args.bullets, workers=args.workers, previous=previous)
+    allow_private = environ.get("BRIEFING_ALLOW_PRIVATE_URLS", "").lower() in ("1", "true", "yes")
+    analyzer, progress = _analyzer(args, err, environ, backends)
+    progress(f"Loading {len(args.sources)} source{'s' if len(args.sources) != 1 else ''}...")
+    inputs = load_sources(args.sources, allow_private=allow_private,
+                          max_items=args.max_items or MAX_FEED_ITEMS)
+    count = sum(1 for item in inputs if isinstance(item, Article))
+    bar = _progress_bar(count, err, quiet=args.quiet or count < 2)
+    try:
+        digest = analyzer.digest(inputs, options,
+                                 on_done=lambda index: bar.update(
+                                     1 if isinstance(inputs[index], Article) else 0))
+    finally:
+        bar.close()
+    progress("Done.")
+    for failure in digest.failures:
+        print(f"summarizer: #{failure.index} {failure.source}: {failure.error}", file=err)
+    if args.json:
+        json.dump(digest_to_dict(digest), out, ensure_ascii=False, indent=2)
         out.write("\n")
     elif args.markdown:
-        out.write(to_markdown(briefing, all_actors=args.all_actors))
+        out.write(digest_to_markdown(digest))
     else:
-        out.write(to_text(briefing, all_actors=args.all_actors))
-    return EXIT_OK
+        out.write(digest_to_text(digest))
+    return EXIT_OK if digest.briefed else EXIT_INPUT
+
+
+def _progress_bar(total: int, err: IO[str], *, quiet: bool) -> Any:
+    """A tqdm bar on standard error; silent when quiet or when it is not a terminal (a log
+    file or a pipe would fill with carriage returns)."""
+    from tqdm import tqdm
+
+    isatty = getattr(err, "isatty", None)
+    disable = quiet or not (callable(isatty) and isatty())
+    return tqdm(total=total, desc="Briefing", unit="article", file=err, disable=disable,
+                leave=False, dynamic_ncols=True)
 
 
 def _classify(args: argparse.Namespace, stdin: BinaryIO, out: IO[str], err: IO[str],

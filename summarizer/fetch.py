@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from summarizer.errors import FetchError
+from summarizer.errors import FetchError, printable
 
 USER_AGENT = "article-briefing/0.1 (+https://github.com/article-briefing)"
 _ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
@@ -40,11 +40,13 @@ def fetch_url(
     max_bytes: int = 2_000_000,
     max_redirects: int = 5,
     allow_private: bool = False,
+    accept: tuple[str, ...] = _ACCEPTED_TYPES,
 ) -> Page:
     """Fetch `url` and return its body.
 
     Args:
         allow_private: allow loopback and private addresses (tests and local use only).
+        accept: the content types (prefixes) taken; pages by default, feeds add theirs.
 
     Raises:
         FetchError: bad scheme, refused address, network failure, HTTP error, wrong content
@@ -66,9 +68,10 @@ def fetch_url(
         if response_status >= 400:
             raise FetchError(f"The server answered HTTP {response_status} for that URL.")
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type and not content_type.startswith(_ACCEPTED_TYPES):
+        if content_type and not content_type.startswith(accept):
+            # The header is the server's text: made printable and cut before it is echoed.
             raise FetchError(
-                f"The URL returned {content_type}, not an HTML or text page."
+                f"The URL returned {printable(content_type, 60)}, not an HTML or text page."
             )
         return Page(url=current, body=body, content_type=content_type or "text/html")
     raise FetchError(f"Too many redirects (more than {max_redirects}).")
@@ -179,9 +182,9 @@ def resolve_checked(host: str, port: int, allow_private: bool) -> str:
 
 def refused_reason(address: str, allow_private: bool = False) -> str | None:
     """Why an address may not be fetched from, or None when it may."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    ip = _embedded_ipv4(ipaddress.ip_address(address.split("%", 1)[0]))
+    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:
+        return "site-local"
     if ip.is_multicast:
         return "multicast"
     if ip.is_unspecified:
@@ -199,6 +202,25 @@ def refused_reason(address: str, allow_private: bool = False) -> str | None:
     if not ip.is_global:
         return "non-public"
     return None
+
+
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address
+                   ) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """The IPv4 address an IPv6 address carries and routes to, when it carries one:
+    IPv4-mapped (::ffff:a.b.c.d), 6to4 (2002:AABB:CCDD::) and NAT64 (64:ff9b::a.b.c.d).
+    Checking the IPv6 form alone would let 2002:7f00:1:: reach 127.0.0.1."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return ip
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip
 
 
 def _connect(

@@ -49,6 +49,9 @@ _LABEL_MAX_TOKENS = 4
 # The cue shown for a quote that a colon introduces when no verb does ("WALLACE: ..."): the
 # cue is always a word, never punctuation.
 _LABEL_CUE = "said"
+# Entity labels of words that never speak: buildings, dates and times. (Numbers do: "one of
+# the officials said", PolNeAR train.)
+_NEVER_SPEAKERS = frozenset(("FAC", "DATE", "TIME"))
 
 
 @dataclass(frozen=True)
@@ -503,6 +506,10 @@ def _speaker_of_cue(cue: Token, index: ActorIndex) -> str | None:
     for _ in range(3):
         if verb is None:
             break
+        if any(c.dep_ == "agent" for c in verb.rights):
+            # "As reported by Western Journalism, Seattle became ...": the agent spoke, not
+            # the subject of the clause the cue hangs on.
+            return _agent_of(verb, index)
         subjects = _subjects(verb)
         if subjects:
             named = [s for s in subjects if _named(s, index)]
@@ -570,8 +577,13 @@ def _speaker_of_source(source: Token, index: ActorIndex) -> str | None:
         source = source.head.head  # "Clinton, who said ...": the relative clause's noun
     if source.lower_ in PRONOUNS:
         return index.resolve_pronoun(source)
-    if source.ent_type_ == "FAC" or _is_dateline(source):
-        return None  # an airport or a building does not speak; "WASHINGTON —" is a dateline
+    if _is_dateline(source):
+        # "LONDON (Reuters) - Donald Trump said": the parser may take the dateline for the
+        # subject; the name after it is the speaker, if any.
+        return _name_after_dateline(source, index)
+    if source.ent_type_ in _NEVER_SPEAKERS:
+        # An airport or a date ("the year added") says nothing.
+        return None
     base = index.offset(source) - source.idx
     # The name inside the phrase: "Putin", "the head of Roscosmos, Yuri Borisov".
     head_start = base + source.left_edge.idx
@@ -605,21 +617,47 @@ def _person_in_phrase(index: ActorIndex, start: int, end: int) -> str | None:
     people = set()
     mention = index.mention_in(start, end)
     while mention is not None and mention.start < end:
-        if index.groups[mention.key].type == "person":
+        # "Cameron's spokesman": the possessor is not the one who holds the title.
+        possessor = index.article.text[mention.end: mention.end + 2] in ("'s", "’s")
+        if index.groups[mention.key].type == "person" and not possessor:
             people.add(mention.key)
         mention = index.mention_in(mention.end, end)
     return index.name_of(people.pop()) if len(people) == 1 else None
 
 
-def _is_dateline(token: Token) -> bool:
-    """ "WASHINGTON — President Obama said ...": the place name opening a wire story."""
+def _dateline_dash(token: Token) -> Token | None:
+    """The dash ending the dateline that `token` belongs to ("WASHINGTON —", "LONDON
+    (Reuters) -"), if it is one: a place name in capitals opening a wire story."""
     doc = token.doc
     if token.i > 3 or not token.is_upper:
-        return False
-    dash = next((t for t in doc[token.i + 1: token.i + 6] if t.text in ("—", "–", "-", "--")),
+        return None
+    dash = next((t for t in doc[token.i + 1: token.i + 8] if t.text in ("—", "–", "-", "--")),
                 None)
-    return dash is not None and all(t.is_upper or t.is_punct or t.is_space
-                                    for t in doc[: dash.i])
+    if dash is None:
+        return None
+    # The outlet in brackets may follow the place: "LONDON (Reuters) -".
+    bracket = next((t.i for t in doc[: dash.i] if t.text == "("), dash.i)
+    if all(t.is_upper or t.is_punct or t.is_space for t in doc[:bracket]):
+        return dash
+    return None
+
+
+def _is_dateline(token: Token) -> bool:
+    """ "WASHINGTON — President Obama said ...": the place name opening a wire story."""
+    return _dateline_dash(token) is not None
+
+
+def _name_after_dateline(dateline: Token, index: ActorIndex) -> str | None:
+    """The actor named between a dateline's dash and the end of its phrase, if any."""
+    dash = _dateline_dash(dateline)
+    if dash is None:
+        return None
+    base = index.offset(dateline) - dateline.idx
+    following = [t for t in dateline.subtree if t.i > dash.i]
+    if not following:
+        return None
+    return index.actor_for_span(base + following[0].idx,
+                                base + following[-1].idx + len(following[-1].text))
 
 
 def _names_the_phrase(source: Token) -> bool:

@@ -7,10 +7,11 @@ quote shows the paragraph numbers it came from.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from summarizer.types import (
     Actor,
+    ActorType,
     Article,
     Briefing,
     Bullet,
@@ -19,7 +20,11 @@ from summarizer.types import (
     Topic,
 )
 
+if TYPE_CHECKING:
+    from summarizer.digest import Citation, Digest, DigestQuote
+
 SCHEMA_VERSION = 1
+ACTOR_TYPES = frozenset(get_args(ActorType))
 # Key actors shown unless all are asked for: about what a reader takes in at a glance.
 KEY_ACTORS = 12
 
@@ -106,9 +111,14 @@ def briefing_to_dict(briefing: Briefing, *, full: bool = False,
 
 
 def briefing_from_dict(data: dict[str, Any], article: Article) -> Briefing:
-    """Rebuild a Briefing from `briefing_to_dict` output around the article it describes."""
-    if data.get("schema") != SCHEMA_VERSION:
-        raise ValueError("unsupported briefing schema")
+    """Rebuild a Briefing from `briefing_to_dict` output around the article it describes.
+
+    Raises:
+        ValueError: `data` is not a briefing of this schema for this article (a field of
+            the wrong type, a paragraph the article does not have...): the cache treats
+            such an entry as a miss, so a damaged or planted file can never break a run.
+    """
+    _check_briefing(data, len(article.paragraphs))
 
     def bullets(items: list[dict[str, Any]]) -> tuple[Bullet, ...]:
         return tuple(Bullet(text=b["text"], paragraphs=tuple(b["paragraphs"])) for b in items)
@@ -137,6 +147,54 @@ def briefing_from_dict(data: dict[str, Any], article: Article) -> Briefing:
     )
 
 
+def _check_briefing(data: object, paragraphs: int) -> None:
+    """Raise ValueError unless `data` has the shape and types `briefing_to_dict` writes."""
+
+    def need(ok: bool, what: str) -> None:
+        if not ok:
+            raise ValueError(f"bad briefing entry: {what}")
+
+    def text(value: object, optional: bool = False) -> bool:
+        return (optional and value is None) or isinstance(value, str)
+
+    def numbers(value: object) -> bool:
+        return isinstance(value, list) and all(
+            isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= paragraphs
+            for n in value)
+
+    def bullets(value: object) -> bool:
+        return isinstance(value, list) and all(
+            isinstance(b, dict) and text(b.get("text")) and numbers(b.get("paragraphs"))
+            for b in value)
+
+    need(isinstance(data, dict) and data.get("schema") == SCHEMA_VERSION, "schema")
+    assert isinstance(data, dict)
+    models = data.get("models")
+    need(isinstance(models, dict) and all(text(models.get(k))
+                                          for k in ("summary", "topics", "entities")), "models")
+    if "summary" in data:
+        need(bullets(data["summary"]), "summary")
+    if "topics" in data:
+        need(isinstance(data["topics"], list) and all(
+            isinstance(t, dict) and text(t.get("label"))
+            and isinstance(t.get("score"), int | float) and numbers(t.get("paragraphs"))
+            and bullets(t.get("summary")) for t in data["topics"]), "topics")
+    if "actors" in data:
+        need(isinstance(data["actors"], list) and all(
+            isinstance(a, dict) and text(a.get("name")) and a.get("type") in ACTOR_TYPES
+            and text(a.get("role"), optional=True) and isinstance(a.get("aliases"), list)
+            and all(text(alias) for alias in a["aliases"])
+            and isinstance(a.get("mentions"), int) and numbers(a.get("paragraphs"))
+            for a in data["actors"]), "actors")
+    if "quotes" in data:
+        need(isinstance(data["quotes"], list) and all(
+            isinstance(q, dict) and text(q.get("speaker"), optional=True)
+            and text(q.get("cue")) and text(q.get("text"))
+            and q.get("kind") in ("direct", "reported") and numbers([q.get("paragraph")])
+            and all(isinstance(q.get(k, -1), int) for k in ("start", "end"))
+            for q in data["quotes"]), "quotes")
+
+
 def paragraph_ref(numbers: Iterable[int], *, dash: str = "-", empty: str = "") -> str:
     """"¶3" or "¶3, 5-7": compact paragraph references (`empty` when there are none)."""
     ordered = sorted(set(numbers))
@@ -154,10 +212,28 @@ def paragraph_ref(numbers: Iterable[int], *, dash: str = "-", empty: str = "") -
     return "¶" + ", ".join(runs)
 
 
+def models_used(briefing: Briefing) -> list[tuple[str, str]]:
+    """(task, model) for the models that produced the sections present: `summarizer quotes`
+    ran no summarizer, so its footer must not name one. Topic summaries use the summarizer."""
+    used = []
+    if briefing.summary is not None or briefing.topics is not None:
+        used.append(("summary", briefing.models.summary))
+    if briefing.topics is not None:
+        used.append(("topics", briefing.models.topics))
+    if briefing.actors is not None or briefing.quotes is not None:
+        used.append(("entities", briefing.models.entities))
+    return used
+
+
+def plural(count: int, noun: str) -> str:
+    """"1 paragraph", "2 paragraphs"."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def _heading(article: Article) -> str:
     parts = [article.title or "Article briefing"]
-    details = [d for d in (article.date, f"{article.words:,} words",
-                           f"{len(article.paragraphs)} paragraphs") if d]
+    details = [d for d in (article.date, plural(article.words, "word"),
+                           plural(len(article.paragraphs), "paragraph")) if d]
     return f"{parts[0]} ({', '.join(details)})"
 
 
@@ -169,7 +245,7 @@ def _actor_line(actor: Actor) -> str:
 
 
 def _mentions(count: int) -> str:
-    return f"{count} mention" if count == 1 else f"{count} mentions"
+    return plural(count, "mention")
 
 
 def _quote_line(quote: Quote) -> str:
@@ -211,8 +287,8 @@ def to_markdown(briefing: Briefing, *, all_actors: bool = False) -> str:
             lines.append(f"- **{quote.speaker or 'Unattributed'}** ({quote.cue}, {quote.kind}): "
                          f"{text} _({paragraph_ref([quote.paragraph])})_")
         lines.append("")
-    lines.append(f"_Models: summary {briefing.models.summary}; topics {briefing.models.topics}; "
-                 f"entities {briefing.models.entities}._")
+    used = "; ".join(f"{task} {name}" for task, name in models_used(briefing))
+    lines.append(f"_Models: {used}._")
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -252,6 +328,154 @@ def to_text(briefing: Briefing, width: int = 100, *, all_actors: bool = False) -
         for quote in briefing.quotes:
             lines += wrap(_quote_line(quote))
         lines.append("")
-    lines.append(f"models: summary={briefing.models.summary} topics={briefing.models.topics} "
-                 f"entities={briefing.models.entities}")
+    lines.append("models: " + " ".join(f"{task}={name}" for task, name in models_used(briefing)))
     return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- digests
+# A digest (summarizer.digest) over many articles. Every line cites its article as "#N"
+# (its place in the digest's article list) and the paragraphs, like a briefing's lines.
+
+
+def digest_to_dict(digest: Digest, *, all_actors: bool = False) -> dict[str, Any]:
+    """The digest JSON object (schema 1, kind "digest"): each article with its briefing
+    (as `briefing_to_dict` gives it) or its error, then the merged sections."""
+    from summarizer.digest import DIGEST_SCHEMA_VERSION
+
+    def cites(citations: Iterable[Citation]) -> list[dict[str, Any]]:
+        return [{"article": c.article, "paragraphs": list(c.paragraphs)} for c in citations]
+
+    articles: list[dict[str, Any]] = []
+    for item in digest.articles:
+        entry: dict[str, Any] = {"index": item.index, "source": item.source, "title": item.title}
+        if item.briefing is None:
+            entry["error"] = item.error
+        else:
+            entry["key"] = item.key
+            entry["headline"] = {"text": item.headline,
+                                 "paragraphs": list(item.headline_paragraphs)}
+            entry["bullets"] = _bullets(item.bullets)
+            entry["briefing"] = briefing_to_dict(item.briefing, all_actors=all_actors)
+        articles.append(entry)
+    data: dict[str, Any] = {
+        "schema": DIGEST_SCHEMA_VERSION,
+        "kind": "digest",
+        "articles": articles,
+        "briefed": digest.briefed,
+        "failed": len(digest.failures),
+        "actors": [
+            {"name": a.name, "type": a.type, "aliases": list(a.aliases),
+             "articles": a.articles, "mentions": a.mentions, "cited": cites(a.citations)}
+            for a in digest.actors
+        ],
+        "topics": [
+            {"label": t.label, "prominence": t.prominence, "articles": len(t.citations),
+             "cited": cites(t.citations)}
+            for t in digest.topics
+        ],
+        "quotes": [
+            {"speaker": q.speaker, "cue": q.cue, "text": q.text, "kind": q.kind,
+             "article": q.citation.article, "paragraph": q.citation.paragraphs[0]}
+            for q in digest.quotes
+        ],
+        "new_since": None,
+    }
+    if digest.new_since is not None:
+        new = digest.new_since
+        data["new_since"] = {"articles": list(new.articles), "updated": list(new.updated),
+                             "actors": list(new.actors), "topics": list(new.topics)}
+    return data
+
+
+def _cited(citations: Iterable[Citation]) -> str:
+    return "; ".join(f"#{c.article} {paragraph_ref(c.paragraphs)}".rstrip() for c in citations)
+
+
+def _digest_quote_text(quote: DigestQuote) -> str:
+    text = f"“{quote.text}”" if quote.kind == "direct" else quote.text
+    return f"{quote.speaker or 'Unattributed'} ({quote.cue}): {text}"
+
+
+def _digest_sections(digest: Digest) -> list[tuple[str, list[str]]]:
+    """The merged sections as (heading, plain lines), shared by Markdown and text."""
+    sections: list[tuple[str, list[str]]] = []
+    if not digest.briefed:
+        return sections  # nothing to merge: the articles list says why each one failed
+    actors = [f"{a.name} ({a.type}{'; also ' + ', '.join(a.aliases) if a.aliases else ''}) - "
+              f"{a.articles} article{'s' if a.articles != 1 else ''}, {_mentions(a.mentions)} "
+              f"[{_cited(a.citations)}]" for a in digest.actors]
+    sections.append(("Recurring actors", actors or ["No actor appears in more than one article."]))
+    topics = [f"{t.label} - {t.prominence:.2f} across {len(t.citations)} "
+              f"article{'s' if len(t.citations) != 1 else ''} [{_cited(t.citations)}]"
+              for t in digest.topics]
+    sections.append(("Dominant topics", topics or ["No topics."]))
+    quotes = [f"{_digest_quote_text(q)} [{_cited([q.citation])}]" for q in digest.quotes]
+    sections.append(("Notable quotes", quotes or ["No quotes found."]))
+    if digest.new_since is not None:
+        new = digest.new_since
+        lines = []
+        refs = ", ".join(f"#{i}" for i in new.articles)
+        lines.append(f"New articles: {refs}" if refs else "No new articles.")
+        if new.updated:
+            lines.append("Updated since: " + ", ".join(f"#{i}" for i in new.updated))
+        if new.actors:
+            lines.append("New actors: " + ", ".join(new.actors))
+        if new.topics:
+            lines.append("New topics: " + ", ".join(new.topics))
+        sections.append(("New since the previous digest", lines))
+    return sections
+
+
+def digest_to_markdown(digest: Digest) -> str:
+    """Markdown for pasting: articles with their headline and bullets, then the merged
+    sections; every line cites "#article ¶paragraphs"."""
+    count = len(digest.articles)
+    lines = [f"# Digest of {digest.briefed} article{'s' if digest.briefed != 1 else ''}"
+             + (f" ({count - digest.briefed} failed)" if count > digest.briefed else ""), ""]
+    lines += ["## Articles", ""]
+    for item in digest.articles:
+        if item.briefing is None:
+            lines.append(f"{item.index}. ~~{item.source}~~ — could not be briefed: {item.error}")
+            continue
+        where = paragraph_ref(item.headline_paragraphs)
+        lines.append(f"{item.index}. **{item.headline}**" + (f" _({where})_" if where else "")
+                     + f" — {item.source}")
+        lines += [f"    - {b.text} _(#{item.index} {paragraph_ref(b.paragraphs)})_"
+                  for b in item.bullets]
+    lines.append("")
+    for heading, items in _digest_sections(digest):
+        lines += [f"## {heading}", ""]
+        lines += [f"- {line}" for line in items]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def digest_to_text(digest: Digest, width: int = 100) -> str:
+    """Readable terminal text of a digest."""
+    import textwrap
+
+    def wrap(text: str, bullet: str = "  • ") -> list[str]:
+        return textwrap.wrap(text, width=width, initial_indent=bullet,
+                             subsequent_indent=" " * len(bullet)) or [bullet]
+
+    count = len(digest.articles)
+    title = (f"Digest of {digest.briefed} article{'s' if digest.briefed != 1 else ''}"
+             + (f" ({count - digest.briefed} failed)" if count > digest.briefed else ""))
+    lines = [title, "=" * len(title), "", "ARTICLES"]
+    for item in digest.articles:
+        if item.briefing is None:
+            lines += wrap(f"#{item.index} {item.source}: could not be briefed: {item.error}",
+                          "  ")
+            continue
+        where = paragraph_ref(item.headline_paragraphs)
+        lines += wrap(f"#{item.index} {item.headline}" + (f" [{where}]" if where else ""), "  ")
+        lines += wrap(item.source, "     ")
+        for b in item.bullets:
+            lines += wrap(f"{b.text} [#{item.index} {paragraph_ref(b.paragraphs)}]", "     - ")
+    lines.append("")
+    for heading, items in _digest_sections(digest):
+        lines.append(heading.upper())
+        for line in items:
+            lines += wrap(line)
+        lines.append("")
+    return "\n".join(lines)

@@ -73,12 +73,22 @@ TITLE_WORDS: frozenset[str] = _words("""
     justice prosecutor king queen prince princess emperor pope candidate nominee deputy
     member coach speaker prime sheriff mp lawmaker strategist chancellor counsel
     press-secretary campaigner activist researcher scientist commissioner administrator
+    cardinal archbishop bishop
     """)
 # Titles written before a name that are not part of it.
 HONORIFICS: frozenset[str] = _words("""
     mr mr. mrs mrs. ms ms. dr dr. sir dame lord lady president sen sen. senator gov gov.
     governor rep rep. rev rev. prof prof. gen gen. col col. capt capt. minister
     premier chancellor king queen prince princess pope judge justice""")
+# Nouns that give the gender of the person they describe ("Nair, a mother of two", "the
+# spokeswoman"). Words used of either ("actor", "chairman" of a woman) are left out.
+FEMALE_NOUNS: frozenset[str] = _words("""
+    woman girl mother grandmother daughter sister wife widow actress spokeswoman chairwoman
+    congresswoman businesswoman councilwoman aunt niece queen princess duchess countess lady
+    heiress sportswoman policewoman""")
+MALE_NOUNS: frozenset[str] = _words("""
+    man boy father grandfather son brother husband widower spokesman congressman businessman
+    councilman uncle nephew king prince duke lord sportsman policeman""")
 FEMALE_HONORIFICS: frozenset[str] = _words("mrs mrs. ms ms. miss dame lady queen")
 MALE_HONORIFICS: frozenset[str] = _words("mr mr. sir lord king prince")
 

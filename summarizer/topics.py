@@ -19,7 +19,6 @@ A topic's score is the share of the article's words it covers.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, runtime_checkable
@@ -28,8 +27,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from summarizer.backends.base import TextSummarizer, ZeroShotClassifier
+from summarizer.backends.extractive import ExtractiveSettings, candidate_indices
+from summarizer.credits import is_credit_line
 from summarizer.taxonomy import DEFAULT_LABELS
 from summarizer.types import Article, Bullet, Classification, Paragraph, Sentence, Topic
+
+# At most this many sentences are evidence (the summarizer's cap on candidates).
+EVIDENCE_SAMPLE = ExtractiveSettings()
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,11 @@ class SentenceEvidence:
 def sentence_evidence(article: Article, labels: Sequence[str], classifier: ZeroShotClassifier,
                       context_weight: float = 1.0) -> SentenceEvidence:
     """Every sentence of `article` but credit lines, scored against `labels`."""
-    kept = [[s for s in p.sentences if not is_credit_line(s.text)] for p in article.paragraphs]
+    every = [s for p in article.paragraphs for s in p.sentences if not is_credit_line(s.text)]
+    # A text far longer than any article is read from a bounded, evenly spread sample of
+    # its sentences (the summarizer's candidates): shares of evidence need no more.
+    chosen = {every[i] for i in candidate_indices(every, EVIDENCE_SAMPLE)}
+    kept = [[s for s in p.sentences if s in chosen] for p in article.paragraphs]
     sentences = tuple(s for group in kept for s in group)
     if not sentences:
         return SentenceEvidence((), np.zeros((0, len(labels)), dtype=np.float32))
@@ -166,10 +174,14 @@ def _calibrated_topics(article: Article, labels: Sequence[str], classifier: Zero
     scores = evidence.scores[:, shown]
     winner = [shown[int(i)] for i in scores.argmax(axis=1)]
     numbers = sorted({s.paragraph for s in evidence.sentences})
-    paragraph_topic = {}
-    for number in numbers:
-        rows = [i for i, s in enumerate(evidence.sentences) if s.paragraph == number]
-        paragraph_topic[number] = shown[int(scores[rows].sum(axis=0).argmax())]
+    # Sum each paragraph's sentence scores in one pass (a scan per paragraph would be
+    # quadratic in a text of thousands of one-line paragraphs).
+    row_paragraph = np.searchsorted(numbers, [s.paragraph for s in evidence.sentences])
+    per_paragraph = np.zeros((len(numbers), len(shown)), dtype=np.float64)
+    np.add.at(per_paragraph, row_paragraph, scores)
+    paragraph_topic = {number: shown[int(best)]
+                       for number, best in zip(numbers, per_paragraph.argmax(axis=1),
+                                               strict=True)}
     words = np.array([len(s.text.split()) for s in evidence.sentences], dtype=np.float64)
     topics = []
     for label in shown:
@@ -246,19 +258,3 @@ def _assign(scores: np.ndarray, settings: TopicSettings) -> np.ndarray:
     close = (scores >= settings.relative_to_best * best) & (scores >= settings.min_score)
     top = scores == best
     return close | top
-
-
-# Wire credits and bylines: "(Reporting by A; Editing by B)", "Additional reporting by C",
-# "Writing by D", "Follow @handle", "By Jane Doe". Checked per sentence, so a credit line the
-# loader left in the body is never topic evidence (nor a topic's summary).
-_CREDIT = re.compile(
-    r"^\W*(?:(?:additional\s+)?(?:reporting|writing|editing|compiled|compiling|research|"
-    r"photos?|photographs?|graphics|video|produced|edited|written|translated)\s+by\b"
-    r"|follow\b[^.]{0,80}@\w+|by\s+(?-i:(?:[A-Z][\w.'’-]*\s*){1,4})\W*$)",
-    re.IGNORECASE,
-)
-
-
-def is_credit_line(sentence: str) -> bool:
-    """True for a credit line or byline (who wrote or edited the story), not its content."""
-    return bool(_CREDIT.match(sentence.strip()))

@@ -16,7 +16,7 @@ from bot.formatting import article_embed
 from summarizer.article import (
     DEFAULT_LIMITS,
     article_from_bytes,
-    article_from_text,
+    article_from_string,
     load_article,
 )
 from summarizer.types import Article
@@ -76,8 +76,11 @@ class ArticleCommands(commands.GroupCog, group_name="article",
         if len(text) > TEXT_OPTION_LIMIT:
             raise BotError(f"Paste at most {TEXT_OPTION_LIMIT:,} characters; for a longer "
                            "article use /article file or /article url.")
-        article = article_from_text(text, source=f"text from {_who(interaction)}")
         await interaction.response.defer(thinking=True)
+        # The same rule as a file or a URL: pasted HTML is read as a page, plain text with a
+        # few tag-like tokens as text. Off the event loop: reading a page takes a while.
+        article = await asyncio.to_thread(
+            article_from_string, text, source=f"text from {_who(interaction)}")
         await self._set(interaction, article)
 
     @app_commands.command(name="file")

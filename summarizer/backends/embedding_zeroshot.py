@@ -136,19 +136,17 @@ class EmbeddingZeroShot:
         if not sum(sizes):
             return [np.zeros((0, len(labels)), dtype=np.float32) for _ in paragraphs]
         flat = self.embedder.embed([s for sentences in paragraphs for s in sentences])
-        facets = self.facet_vectors(labels)
-        results, position = [], 0
-        for size in sizes:
-            own = flat[position:position + size]
-            position += size
-            if size == 0:
-                results.append(np.zeros((0, len(labels)), dtype=np.float32))
-                continue
-            mixed = own + context_weight * own.mean(axis=0, keepdims=True)
-            mixed /= np.maximum(np.linalg.norm(mixed, axis=1, keepdims=True), 1e-9)
-            results.append(softmax(facets.similarities(mixed.astype(np.float32)),
-                                   self.temperature))
-        return results
+        # Each sentence plus its paragraph's mean, for all paragraphs at once.
+        owner = np.repeat(np.arange(len(sizes)), sizes)
+        means = np.zeros((len(sizes), flat.shape[1]), dtype=np.float64)
+        np.add.at(means, owner, flat)
+        means /= np.maximum(np.array(sizes, dtype=np.float64), 1.0)[:, None]
+        mixed = flat + context_weight * means[owner]
+        mixed /= np.maximum(np.linalg.norm(mixed, axis=1, keepdims=True), 1e-9)
+        scores = softmax(self.facet_vectors(labels).similarities(mixed.astype(np.float32)),
+                         self.temperature)
+        bounds = np.cumsum([0, *sizes])
+        return [scores[bounds[i]:bounds[i + 1]] for i in range(len(sizes))]
 
     def score_batch(self, texts: Sequence[str], labels: Sequence[str]) -> FloatArray:
         """Scores like `score`, with the labels refined on the batch itself (see module doc)."""

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from summarizer.errors import ModelError
+from summarizer.backends.hub_common import weight_errors
+from summarizer.errors import ModelError, printable
 
 if TYPE_CHECKING:
     import torch
@@ -270,6 +271,9 @@ def convert_to_ctranslate2(source: ModelSource, quantization: str = "int8",
     if stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) == fingerprint:
         return target
     say(f"Converting {source.name} for CTranslate2 ({quantization}); this happens once...")
+    # What the converter raises on an architecture it lacks, or on damaged weights.
+    conversion_errors: tuple[type[BaseException], ...] = (
+        AttributeError, NotImplementedError, *weight_errors())
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=".converting-", dir=target.parent))
@@ -284,9 +288,10 @@ def convert_to_ctranslate2(source: ModelSource, quantization: str = "int8",
             shutil.rmtree(target)
         # A rename is atomic: a crash mid-conversion never leaves a half copy in `target`.
         (scratch / "model").rename(target)
-    except (ValueError, KeyError, AttributeError, NotImplementedError, OSError) as error:
+    except conversion_errors as error:
         raise ModelError(
-            f"CTranslate2 cannot convert {source.name}: {error}"
+            f"CTranslate2 cannot convert {source.name}: "
+            f"{type(error).__name__}: {printable(str(error), 200)}"
         ) from error
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from summarizer.errors import ModelError
+from summarizer.errors import ModelError, printable
 
 if TYPE_CHECKING:
     import torch
@@ -174,6 +174,17 @@ def load_tokenizer(source: ModelSource) -> PreTrainedTokenizerBase:
         raise ModelError(f"Could not load the tokenizer of {source.name}: {error}") from error
 
 
+def weight_errors() -> tuple[type[BaseException], ...]:
+    """What loading a damaged model folder raises (truncated or garbage weights, a file that
+    is no checkpoint): the user's folder at fault, not a bug, so a ModelError (exit 1)."""
+    import pickle
+
+    from safetensors import SafetensorError
+
+    return (OSError, ValueError, KeyError, EOFError, RuntimeError, pickle.UnpicklingError,
+            SafetensorError)
+
+
 def load_model(factory: Any, source: ModelSource, device: torch.device,
                dtype: torch.dtype | None = None) -> PreTrainedModel:
     """`factory.from_pretrained` (an Auto* class), in eval mode on `device`."""
@@ -184,8 +195,11 @@ def load_model(factory: Any, source: ModelSource, device: torch.device,
         dtype = torch.float16 if device.type == "cuda" else torch.float32
     try:
         model = factory.from_pretrained(source.location, dtype=dtype)
-    except (OSError, ValueError, KeyError) as error:
-        raise ModelError(f"Could not load the model {source.name}: {error}") from error
+    except weight_errors() as error:
+        # A damaged weights file (truncated, garbage, not a checkpoint) is the user's model
+        # folder, not a bug: say which model and what the loader said, briefly.
+        raise ModelError(f"Could not load the model {source.name}: "
+                         f"{type(error).__name__}: {printable(str(error), 200)}") from error
     model.to(device)
     model.eval()
     loaded: PreTrainedModel = model

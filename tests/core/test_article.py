@@ -2,10 +2,17 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from summarizer.article import Limits, article_from_bytes, article_from_text, load_article
+from summarizer.article import (
+    Limits,
+    article_from_bytes,
+    article_from_string,
+    article_from_text,
+    load_article,
+)
 from summarizer.errors import InputError
 from summarizer.text import split_sentences
 
@@ -202,3 +209,43 @@ def test_hard_wrapped_lines_stay_one_paragraph() -> None:
                "city\nmore than it had planned, and the mayor\nsaid it was worth it.")
     article = article_from_text(wrapped)
     assert len(article.paragraphs) == 1
+
+
+# One rule for every way in (a file's bytes, standard input, text pasted into the bot): a
+# page is read as a page, and text with a few tag-like tokens is read as the text it is.
+TAGGY_TEXT = (
+    "The council met on <t:1700000000:F> and again on <t:1700086400:F>, the mayor said. "
+    "Members voted <b>yes</b> on the bus plan, and the <i>vote</i> was close.\n\n"
+    "Critics said the money should go to road repairs instead of new routes this year. "
+    "A final decision on the budget is expected in March, officials said on Tuesday."
+)
+PAGE = ("<!doctype html><html><head><title>Bus plan</title></head><body><article>"
+        "<p>The city council voted on Tuesday to expand the bus network across the north.</p>"
+        "<p>The mayor said the plan would cost $4.5 million over two years, paid by the city."
+        "</p></article></body></html>")
+
+
+@pytest.mark.parametrize("load", [
+    lambda text: article_from_bytes(text.encode(), source="story.txt"),
+    lambda text: article_from_string(text, source="pasted"),
+])
+def test_text_with_tag_like_tokens_is_read_as_text(load: Any) -> None:
+    article = load(TAGGY_TEXT)
+    assert len(article.paragraphs) == 2
+    assert "voted" in article.text and "road repairs" in article.text
+
+
+@pytest.mark.parametrize("load", [
+    lambda text: article_from_bytes(text.encode(), source="page.html"),
+    lambda text: article_from_string(text, source="pasted"),
+])
+def test_a_page_is_read_as_a_page_whichever_way_it_comes(load: Any) -> None:
+    article = load(PAGE)
+    assert article.title == "Bus plan"
+    assert "<p>" not in article.text and "bus network" in article.text
+
+
+def test_a_page_with_no_article_is_refused_with_a_reason() -> None:
+    with pytest.raises(InputError, match=r"No article text|too short"):
+        article_from_string("<!doctype html><html><body><nav>Home</nav></body></html>",
+                            source="pasted")

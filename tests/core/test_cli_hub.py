@@ -74,3 +74,19 @@ def test_missing_local_folder_is_named(tmp_path: Path) -> None:
     code, _, err = run(["summary", "--summary-model", str(tmp_path / "no-such-model")],
                        tmp_path)
     assert code == 1 and "no-such-model" in err
+
+
+@pytest.mark.parametrize("precision", ["fp32", "auto"])
+@pytest.mark.parametrize("damage", [b"", b"not a checkpoint at all" * 100])
+def test_a_damaged_weights_file_is_a_model_error_not_a_crash(
+        tiny: dict[str, Path], tmp_path: Path, damage: bytes, precision: str) -> None:
+    import shutil
+
+    folder = tmp_path / "damaged-bart"
+    shutil.copytree(tiny["summary"], folder)
+    (weights,) = folder.glob("*.safetensors")
+    weights.write_bytes(damage)
+    code, out, err = run(["summary", "--summary-model", str(folder),
+                          "--generation-precision", precision], tmp_path)
+    assert code == 1 and out == "", err
+    assert "Could not load the model" in err and "Traceback" not in err

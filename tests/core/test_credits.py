@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer.article import article_from_text
-from summarizer.credit_lines import is_credit, split_credits
+from summarizer.credits import is_credit, split_credits
 from summarizer.render import article_to_dict
 
 STORY = ("Islamic State fighters have persecuted minorities in the region it controls, the "

@@ -133,6 +133,16 @@ def test_closed_port_is_a_fetch_error() -> None:
         ("100.64.0.1", "non-public"),
         ("93.184.216.34", None),
         ("2606:4700::1111", None),
+        # IPv6 forms that carry an IPv4 address are judged by the address they reach.
+        ("2002:7f00:1::", "loopback"),
+        ("2002:a9fe:a9fe::", "link-local"),
+        ("2002:c0a8:101::1", "private"),
+        ("2002:5db8:d822::", None),
+        ("64:ff9b::7f00:1", "loopback"),
+        ("64:ff9b::a01:203", "private"),
+        ("64:ff9b::5db8:d822", None),
+        ("fec0::1", "site-local"),
+        ("feff::1", "site-local"),
     ],
 )
 def test_address_checks(address: str, reason: str | None) -> None:

@@ -1,4 +1,5 @@
-"""The key-actor list is capped at what a reader takes in; `--all` lists the rest."""
+"""Rendering: the key-actor list is capped at what a reader takes in (`--all` lists the
+rest); footers name only the models that ran; counts read right ("1 paragraph")."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import json
 
 import pytest
 
-from summarizer.article import sample_article
+from summarizer.article import article_from_text, sample_article
 from summarizer.render import KEY_ACTORS, briefing_to_dict, to_markdown, to_text
 from summarizer.types import Actor, Briefing, ModelInfo
 
 MODELS = ModelInfo(summary="s", topics="t", entities="e")
+MODELS_BY_TASK = {"summary": "s", "topics": "t", "entities": "e"}
 
 
 def _briefing(count: int) -> Briefing:
@@ -40,3 +42,25 @@ def test_json_keeps_the_key_actors_and_the_total() -> None:
     assert [a["name"] for a in data["actors"]] == [f"Person Number{i}" for i in range(KEY_ACTORS)]
     assert data["actors_total"] == 30
     assert len(briefing_to_dict(briefing)["actors"]) == 30  # the cache keeps every actor
+
+
+@pytest.mark.parametrize(("sections", "named"), [
+    ({"quotes": ()}, ["entities"]),
+    ({"actors": ()}, ["entities"]),
+    ({"summary": ()}, ["summary"]),
+    ({"topics": ()}, ["summary", "topics"]),  # topic summaries come from the summarizer
+])
+def test_footers_name_only_the_models_that_ran(sections: dict[str, tuple[()]],
+                                               named: list[str]) -> None:
+    briefing = Briefing(article=sample_article(), models=MODELS, **sections)
+    footer = to_text(briefing).strip().splitlines()[-1]
+    assert footer == "models: " + " ".join(f"{task}={MODELS_BY_TASK[task]}" for task in named)
+    assert to_markdown(briefing).strip().endswith(
+        "_Models: " + "; ".join(f"{task} {MODELS_BY_TASK[task]}" for task in named) + "._")
+
+
+@pytest.mark.parametrize(("paragraphs", "shown"), [(1, "1 paragraph)"), (2, "2 paragraphs)")])
+def test_headings_count_in_the_right_number(paragraphs: int, shown: str) -> None:
+    article = article_from_text("\n\n".join(["The council met on Tuesday to vote on it."] *
+                                            paragraphs), source="test")
+    assert shown in to_text(Briefing(article=article, models=MODELS)).splitlines()[0]

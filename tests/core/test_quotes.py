@@ -192,3 +192,37 @@ def test_sample_article_reported_statements(pipeline: SpacyPipeline) -> None:
     assert "Chinese expert" in (speaker_of("breakthroughs are expected") or "")
     assert [q.start for q in people.quotes] == sorted(q.start for q in people.quotes)
     assert all(q.kind == "reported" for q in people.quotes)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        pytest.param("Ann Lee met Tom Hart on Monday. Ann Lee said she was tired. \"We will "
+                     "not give up on this town,\" she said.",
+                     "Ann Lee", id="she-keeps-the-speaker-chain"),
+        pytest.param("A cashier at the store was shaken by the talk she had heard. Donna Lages "
+                     "runs the diner. \"One guy came in and shouted at us,\" said the woman. "
+                     "\"Too much hate in this town now,\" she said.",
+                     None, id="she-after-unnamed-woman-names-no-one"),
+        pytest.param("The report was published by the Treasury on Monday. It said the bank "
+                     "had hidden several losses from its auditors.",
+                     None, id="it-after-unnamed-report-names-no-one"),
+        pytest.param("David Cameron's spokesman said the prime minister stood by his words.",
+                     "David Cameron's spokesman", id="possessor-is-not-the-spokesman"),
+        pytest.param("As reported by the Daily Telegraph, the city became the first to "
+                     "mandate a higher minimum wage.",
+                     "Daily Telegraph", id="as-reported-by-agent"),
+    ],
+)
+def test_speaker_resolution_or_none(pipeline: SpacyPipeline, text: str,
+                                    speaker: str | None) -> None:
+    _, people = analyse(pipeline, text)
+    assert people.quotes
+    assert people.quotes[-1].speaker == speaker
+
+
+def test_dateline_with_outlet_is_not_the_speaker(pipeline: SpacyPipeline) -> None:
+    _, people = analyse(pipeline, "LONDON (Reuters) - Donald Trump said he was unlikely to "
+                                  "have a good relationship with David Cameron.")
+    assert people.quotes[0].speaker in ("Donald Trump", None)
+    assert people.quotes[0].speaker != "LONDON"

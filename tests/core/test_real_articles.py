@@ -33,13 +33,9 @@ MAX_JUNK = 1
 # a fix makes the test fail until the article leaves this list, and any other article that
 # regresses fails as usual. benchmarks/eval_real.py prints what is wrong on each.
 NOT_YET = {
-    "split": {"bbc-entertainment-043", "bbc-entertainment-061", "bbc-politics-053",
-              "bbc-sport-049", "polnear-huffpost-trump-khan", "polnear-nyt-trump-rallies"},
-    "mistyped": {"bbc-entertainment-061", "bbc-politics-060", "bbc-sport-049", "bbc-sport-070",
-                 "polnear-nyt-trump-rallies"},
-    "junk": {"bbc-business-049", "bbc-entertainment-061", "bbc-politics-053", "bbc-tech-063",
-             "bbc-tech-068", "polnear-huffpost-fdic-china",
-             "polnear-politico-clinton-surrogates"},
+    "split": {"bbc-entertainment-061", "polnear-nyt-trump-rallies"},
+    "mistyped": {"bbc-entertainment-061"},
+    "junk": {"bbc-business-049"},
     "credit": set(),
 }
 

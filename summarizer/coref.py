@@ -1,0 +1,321 @@
+"""Who "he", "she", "they" and "it" are: pronoun resolution for the quote analysis.
+
+A salience model in the manner of Lappin and Leass (1994), kept small:
+- candidates are the actors named (or already resolved as speakers) in the pronoun's sentence
+  before it and in the few sentences before that; names inside quotation marks are someone's
+  words, never antecedents;
+- each reference adds to its actor's salience, weighted by its role (the subject of a speech
+  verb, "Davies stressed ...", outweighs a subject, which outweighs any other mention) and
+  halved per sentence of distance, so that the speaker the story follows keeps the floor
+  over a name dropped in passing;
+- agreement: "he"/"she" only persons, and never one whose gender the article gives otherwise
+  (a title, a gendered role noun, or the text's own evidence: a subject or possessive pronoun
+  in a sentence that names only that person before it, "Nair said that she ..."); "they"/"it" only
+  organisations and groups;
+- a pronoun speaker resolved once counts as a speaking reference for the pronouns after it
+  ("“...,” she said. ... “...,” she said.": the chain of one speaker's quotes);
+- when the two best candidates are close, no one is named: a wrong name is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc, Span, Token
+
+from summarizer.speech import FEMALE_NOUNS, MALE_NOUNS, PRONOUNS, SPEECH_VERBS, TITLE_WORDS
+
+if TYPE_CHECKING:
+    from summarizer.actors import ActorIndex
+
+# How many sentences before the pronoun's own are searched.
+_LOOKBACK_SENTENCES = 3
+# Salience of one reference by role; halved per sentence back.
+_SPEAKER_WEIGHT = 3.0
+_SUBJECT_WEIGHT = 2.0
+_OTHER_WEIGHT = 1.0
+_DECAY = 0.5
+# The runner-up's salience, as a share of the best's, from which the choice is a guess.
+_AMBIGUOUS_SHARE = 0.8
+# How far a pronoun speaker's own antecedent chain is followed (each link looks back again).
+_MAX_CHAIN = 6
+_SUBJECTS = ("nsubj", "nsubjpass")
+_GENDERED_PRONOUNS = {"he": "male", "him": "male", "his": "male", "himself": "male",
+                      "she": "female", "her": "female", "hers": "female", "herself": "female"}
+_OPENING_MARKS = "“«„"
+# Keys of unnamed subjects start with this; no actor key does.
+_NOMINAL = "#nominal:"
+_CLOSING_MARKS = "”»"
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """One reference to an actor in a sentence: where, to whom, and how salient its role."""
+
+    offset: int
+    key: str
+    weight: float
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """The char ranges of `text` (one paragraph) inside quotation marks: curly, straight, and
+    the typewriter pairs `` '' and '' '' some outlets use. A mark left open runs to the end
+    (a quote that continues into the next paragraph)."""
+    normal = text.replace("``", "“ ").replace("''", "” ")
+    ranges = []
+    opened: int | None = None
+    for i, ch in enumerate(normal):
+        if ch in _OPENING_MARKS or (ch == '"' and opened is None):
+            opened = i + 1
+        elif (ch in _CLOSING_MARKS or ch == '"') and opened is not None:
+            ranges.append((opened, i))
+            opened = None
+    if opened is not None:
+        ranges.append((opened, len(text)))
+    return ranges
+
+
+class _Resolver:
+    """The per-article state of pronoun resolution (built on first use)."""
+
+    def __init__(self, index: ActorIndex) -> None:
+        self.index = index
+        self.doc_number: dict[int, int] = {id(doc): i for i, doc in enumerate(index.docs)}
+        self.sentences: dict[int, Span] = {
+            index.sentence_of(sentence[0]): sentence
+            for doc in index.docs for sentence in doc.sents if len(sentence)
+        }
+        self.quoted: list[list[tuple[int, int]]] = [quoted_ranges(p.text)
+                                                    for p in index.article.paragraphs]
+        self.references: dict[int, list[_Reference]] = defaultdict(list)
+        self.gender: dict[str, str] = {}
+        self.memo: dict[int, str | None] = {}
+        self._collect_names()
+        self._collect_surnames()
+        self._collect_nominals()
+        self._learn_genders()
+
+    # --- building ---------------------------------------------------------------------
+
+    def in_quotes(self, token: Token) -> bool:
+        paragraph = self._paragraph(token.doc)
+        return any(a <= token.idx < b for a, b in self.quoted[paragraph])
+
+    def _paragraph(self, doc: Doc) -> int:
+        return self.doc_number[id(doc)]
+
+    def _collect_names(self) -> None:
+        for mention in self.index.mentions:
+            token = self.index.token_at(mention.paragraph, mention.start)
+            if token is None or self.in_quotes(token):
+                continue
+            head = _head_of_mention(token, mention.end - mention.start)
+            self.references[mention.sentence].append(
+                _Reference(mention.start, mention.key, _role_weight(head)))
+
+    def _collect_nominals(self) -> None:
+        """Unnamed subjects ("the woman said", "The report also provided"): they take the
+        floor like a name does, but a pronoun that refers to one names no one. A definite
+        title the index resolves ("the president") counts as its holder."""
+        for doc in self.index.docs:
+            for token in doc:
+                if (token.dep_ not in _SUBJECTS or token.tag_ not in ("NN", "NNS")
+                        or self.in_quotes(token)):
+                    continue
+                offset = self.index.offset(token)
+                if self.index.mention_covering(offset) is not None:
+                    continue
+                holder = self.index.resolve_nominal(token, record=False)
+                group = self.index.group_named(holder) if holder else None
+                key = group.key if group is not None else None
+                self.references[self.index.sentence_of(token)].append(_Reference(
+                    offset, key or _nominal_key(token), _role_weight(token)))
+
+    def _collect_surnames(self) -> None:
+        """A person's name the recogniser missed ("Ebeling reminisced ..."): a proper noun that
+        is a word of a person's name already mentioned, taken as the person last mentioned
+        by a name holding that word."""
+        last_key: dict[str, str] = {}
+        covered = {m.start for m in self.index.mentions}
+        mentions = iter(self.index.mentions)
+        upcoming = next(mentions, None)
+        for doc in self.index.docs:
+            paragraph = self._paragraph(doc)
+            base = self.index.article.paragraphs[paragraph].start
+            for token in doc:
+                offset = base + token.idx
+                while upcoming is not None and upcoming.start <= offset:
+                    if self.index.groups[upcoming.key].type == "person":
+                        for word in upcoming.text.split():
+                            last_key[word] = upcoming.key
+                    upcoming = next(mentions, None)
+                if (token.tag_ != "NNP" or token.text not in last_key or offset in covered
+                        or token.ent_type_ or self.in_quotes(token)):
+                    continue
+                if self.index.mention_covering(offset) is not None:
+                    continue
+                sentence = self.index.sentence_of(token)
+                self.references[sentence].append(
+                    _Reference(offset, last_key[token.text], _role_weight(token)))
+
+    def _learn_genders(self) -> None:
+        """Each person's gender: a title first; else gendered role nouns and pronouns that
+        can only refer to them, by majority."""
+        votes: dict[str, Counter[str]] = defaultdict(Counter)
+        for key, group in self.index.groups.items():
+            if group.type != "person":
+                continue
+            if group.gender:
+                self.gender[key] = group.gender
+            for role in group.roles:
+                words = set(re.findall(r"[a-z]+", role.lower()))
+                votes[key]["female"] += len(words & FEMALE_NOUNS)
+                votes[key]["male"] += len(words & MALE_NOUNS)
+        for doc in self.index.docs:
+            paragraph = self._paragraph(doc)
+            base = self.index.article.paragraphs[paragraph].start
+            for sentence in doc.sents:
+                sentence_id = self.index.sentence_of(sentence[0])
+                # An unnamed person ("the woman") is a candidate too: it blocks the vote.
+                people = [r for r in self.references.get(sentence_id, ())
+                          if (_nominal_agrees(r.key, "female") if r.key.startswith(_NOMINAL)
+                              else self.index.groups[r.key].type == "person")]
+                if not people:
+                    continue
+                for token in sentence:
+                    gender = _GENDERED_PRONOUNS.get(token.lower_)
+                    # Subjects and possessives only: an object pronoun rarely means its own
+                    # clause's subject ("Tom Hale met her" is not Tom Hale).
+                    if (gender is None or token.dep_ not in (*_SUBJECTS, "poss")
+                            or self.in_quotes(token)):
+                        continue
+                    before = {r.key for r in people if r.offset < base + token.idx}
+                    if len(before) == 1 and not (key := before.pop()).startswith(_NOMINAL):
+                        votes[key][gender] += 1
+        for key, vote in votes.items():
+            if key in self.gender:
+                continue
+            female, male = vote["female"], vote["male"]
+            if female > 2 * male:
+                self.gender[key] = "female"
+            elif male > 2 * female:
+                self.gender[key] = "male"
+
+    # --- resolving ----------------------------------------------------------------------
+
+    def resolve(self, pronoun: Token, depth: int = 0) -> str | None:
+        """The key of the actor `pronoun` refers to, or None."""
+        position = self.index.offset(pronoun)
+        if position in self.memo:
+            return self.memo[position]
+        kind = PRONOUNS.get(pronoun.lower_)
+        if kind not in ("male", "female", "plural", "neuter") or depth > _MAX_CHAIN:
+            return None
+        self.memo[position] = None  # a chain that comes back here finds nothing
+        number = self.index.sentence_of(pronoun)
+        salience: dict[str, float] = defaultdict(float)
+        back = 0
+        # Distance counts narrative sentences only: a run of quoted sentences is one
+        # speaker's words and does not push that speaker out of reach.
+        while back <= _LOOKBACK_SENTENCES and number >= 0 and number in self.sentences:
+            for reference in self._references_in(number, depth):
+                if reference.offset >= position:
+                    continue
+                if self._agrees(reference.key, kind):
+                    salience[reference.key] += reference.weight * _DECAY ** back
+            if self._narrative(number):
+                back += 1
+            number -= 1
+        ranked = sorted(salience.items(), key=lambda item: -item[1])[:2]
+        chosen: str | None = None
+        if ranked and (len(ranked) == 1 or ranked[1][1] < _AMBIGUOUS_SHARE * ranked[0][1]):
+            chosen = ranked[0][0]
+        if chosen is not None and chosen.startswith(_NOMINAL):
+            chosen = None  # "the woman ... she said": someone the article does not name
+        self.memo[position] = chosen
+        return chosen
+
+    def _references_in(self, sentence: int, depth: int) -> list[_Reference]:
+        """The named references of a sentence, plus its pronoun speakers once resolved."""
+        references = list(self.references.get(sentence, ()))
+        for token in self._pronoun_speakers(sentence):
+            key = self.resolve(token, depth + 1)
+            if key is not None:
+                references.append(_Reference(self.index.offset(token), key, _SPEAKER_WEIGHT))
+        return references
+
+    def _narrative(self, sentence: int) -> bool:
+        """True when the sentence has words of its own outside quotation marks."""
+        return any(t.is_alpha and not self.in_quotes(t) for t in self.sentences[sentence])
+
+    def _pronoun_speakers(self, sentence: int) -> list[Token]:
+        span = self.sentences.get(sentence)
+        if span is None:
+            return []
+        return [t for t in span if t.lower_ in PRONOUNS and t.dep_ in _SUBJECTS
+                and t.head.lower_ in SPEECH_VERBS and not self.in_quotes(t)]
+
+    def _agrees(self, key: str, kind: str) -> bool:
+        if key.startswith(_NOMINAL):
+            return _nominal_agrees(key, kind)
+        group = self.index.groups[key]
+        if kind in ("male", "female"):
+            return group.type == "person" and self.gender.get(key, kind) == kind
+        return group.type in ("organization", "group")
+
+
+def _nominal_key(noun: Token) -> str:
+    """A key for an unnamed subject: its head noun, its number and gender."""
+    word = noun.lower_
+    person = word in TITLE_WORDS or word in FEMALE_NOUNS or word in MALE_NOUNS or (
+        word.endswith("s") and word[:-1] in TITLE_WORDS)
+    gender = ("female" if word in FEMALE_NOUNS else "male" if word in MALE_NOUNS
+              else "person" if person else "thing")
+    number = "plural" if noun.tag_ == "NNS" else "singular"
+    return f"{_NOMINAL}{gender}:{number}:{noun.i}:{word}"
+
+
+def _nominal_agrees(key: str, kind: str) -> bool:
+    gender, number = key[len(_NOMINAL):].split(":")[:2]
+    if kind in ("male", "female"):
+        return number == "singular" and gender in (kind, "person")
+    if kind == "plural":
+        return number == "plural"
+    return number == "singular" and gender == "thing"
+
+
+def _head_of_mention(token: Token, length: int) -> Token:
+    """The syntactic head of the mention starting at `token` and `length` chars long."""
+    doc = token.doc
+    end = token.idx + length
+    tokens = [t for t in doc[token.i:] if t.idx < end]
+    inside = {t.i for t in tokens}
+    heads = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    return heads[0] if heads else token
+
+
+def _role_weight(head: Token) -> float:
+    """How salient a reference is by its role in the sentence."""
+    if head.dep_ in _SUBJECTS:
+        return _SPEAKER_WEIGHT if head.head.lower_ in SPEECH_VERBS else _SUBJECT_WEIGHT
+    if head.dep_ == "pobj" and head.head.lower_ == "to" and head.head.head.lower_ == "according":
+        return _SPEAKER_WEIGHT
+    if head.dep_ == "appos" and head.head.dep_ in _SUBJECTS:
+        return _role_weight(head.head)
+    return _OTHER_WEIGHT
+
+
+_RESOLVERS: weakref.WeakKeyDictionary[ActorIndex, _Resolver] = weakref.WeakKeyDictionary()
+
+
+def resolve_pronoun(index: ActorIndex, pronoun: Token) -> str | None:
+    """The key of the actor that `pronoun` refers to in `index`'s article, or None when the
+    pronoun is not a third-person one, no candidate agrees, or two are about as likely."""
+    resolver = _RESOLVERS.get(index)
+    if resolver is None:
+        resolver = _RESOLVERS[index] = _Resolver(index)
+    return resolver.resolve(pronoun)

@@ -1,0 +1,79 @@
+"""Word lists for deciding what a name in the text stands for: a person, an organisation, or a
+thing that is not an actor at all (a product, a work, an event).
+
+They complement `summarizer.speech` (titles, honorifics, organisation suffixes); each list is
+the evidence one rule of `summarizer.actors` reads, and each rule names its list.
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Kinship words used as a title before a first name ("Uncle Ossie"): the name is the person,
+# the word is not part of it.
+KINSHIP_TITLES: frozenset[str] = _words("""
+    uncle aunt auntie aunty grandma grandpa granny grandad grandmother grandfather cousin
+    """)
+# Capitalised interjections that a recogniser takes for names inside quotes ("Are you O.K.,
+# honey?").
+INTERJECTIONS: frozenset[str] = _words("""
+    o.k. ok okay hey wow oh hello thanks amen yeah yes no
+    """)
+# Words that make a capitalised name an event (beside `speech.EVENT_WORDS`): "Iowa Caucus".
+EXTRA_EVENT_WORDS: frozenset[str] = _words("""
+    caucus caucuses summit referendum awards oscars
+    """)
+# Nouns that say the name right before them, or right after them, is a product: "the first
+# Macintosh computer", "its Lisa computer", "a used Cooper S car".
+PRODUCT_NOUNS: frozenset[str] = _words("""
+    computer computers machine machines car cars model models laptop laptops phone phones
+    smartphone smartphones handset tablet tablets device devices console consoles software
+    app apps engine engines jet jets aircraft plane planes vehicle vehicles truck trucks
+    drug drugs vaccine vaccines processor chip chips operating browser
+    """)
+# Nouns and modifiers that say the name beside them is a work: "Thackeray's novel Vanity
+# Fair", "her debut feature Salaam Bombay", "the bestselling Being Digital", "seven films
+# including Jungle Fever".
+WORK_NOUNS: frozenset[str] = _words("""
+    novel novels book books film films movie movies play plays opera operas album albums
+    song songs single programme programmes program show shows series documentary memoir
+    poem painting feature sitcom musical bestseller bestselling best-selling hit blockbuster
+    biopic drama thriller comedy
+    """)
+# Verbs whose object is a made thing, not an actor: "created the Macintosh", "published
+# Being Digital", "the GUI was developed".
+MAKING_VERBS: frozenset[str] = _words("""
+    publish published publishes write wrote written release released releases launch launched
+    launches unveil unveiled design designed create created develop developed invent invented
+    drive drove driven
+    """)
+# Nouns of which a made thing is the object: "the release of the Mac", "an adaptation of
+# Vanity Fair".
+MAKING_NOUNS: frozenset[str] = _words("""
+    release launch version edition sequel adaptation premiere screening copies remake
+    """)
+# Verbs and nouns of owning: what is bought, sold or owned is a company, never a place ("to
+# help buy Yugansk", "the purchase of Yugansk", "Yugansk was sold").
+OWNING_VERBS: frozenset[str] = _words("""
+    buy bought buying buys sell sold selling sells acquire acquired acquiring acquires
+    purchase purchased own owned owns renationalise renationalised nationalise nationalised
+    privatise privatised
+    """)
+OWNING_NOUNS: frozenset[str] = _words("""
+    purchase acquisition sale takeover stake shares owner owners buyer shareholders
+    """)
+# Common nouns in apposition that only a person takes: "Rakeem Jones, 26, a protester".
+PERSON_NOUNS: frozenset[str] = _words("""
+    man woman boy girl protester protesters resident student mother father son daughter wife
+    husband friend neighbour neighbor veteran athlete runner player actor actress singer
+    writer author retiree worker teacher nurse doctor lawyer driver victim witness survivor
+    supporter voter activist farmer engineer historian expert scientist
+    """)
+# Titles written before a name (beside `speech.HONORIFICS`), and never a name on their own:
+# "Cardinal Cormac Murphy-O'Connor", "the Cardinal will ask".
+EXTRA_TITLES: frozenset[str] = _words("""
+    cardinal archbishop bishop rabbi imam sheikh pastor reverend
+    """)
