@@ -447,8 +447,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="folder of <id>.txt articles with <id>.json annotations")
     parser.add_argument("--top", type=int, default=TOP,
                         help="actors considered per article (0: all; default %(default)s)")
-    parser.add_argument("--no-write", action="store_true", help=f"do not write {RESULT.name}")
+    parser.add_argument("--no-write", action="store_true", help="write no result file")
+    parser.add_argument("--out", type=Path, default=None,
+                        help=f"result file (default {RESULT.name} for the default folder, "
+                             "eval_real_<folder>.txt for another)")
     args = parser.parse_args(argv)
+    out = args.out or (RESULT if args.data.resolve() == DEFAULT_DATA.resolve()
+                       else RESULT.with_name(f"eval_real_{args.data.name}.txt"))
 
     from benchmarks.common import machine
     from summarizer.api import Analyzer
@@ -466,7 +471,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             + report(scores, args.top or None))
     print(text, end="")
     if not args.no_write:
-        RESULT.write_text(text, encoding="utf-8")
+        out.write_text(text, encoding="utf-8")
     return 0
 
 

@@ -15,6 +15,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from functools import partial
 from typing import Any, Protocol, TypeVar
 
 import discord
@@ -23,10 +24,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import send_error, user_message
-from bot.formatting import briefing_embed
+from bot.formatting import briefing_embed, digest_pages
 from bot.schedule import Clock, Scheduler, utc_now
 from bot.settings import Settings
-from bot.state import Schedule, State
+from bot.state import Added, Schedule, State
 from bot.worker import AnalysisWorker, SupportsAnalyse
 from summarizer.api import AnalysisOptions
 from summarizer.article import sample_article
@@ -70,6 +71,7 @@ class CoreAnalyzer:
 
 
 RESTARTING = "The bot is restarting; try again in a minute."
+MAX_POSTED_PAGES = 5  # a daily digest posts at most this many messages
 
 
 class BriefingTree(app_commands.CommandTree["BriefingBot"]):
@@ -133,9 +135,9 @@ class BriefingBot(commands.AutoShardedBot):
         self._interactions: set[asyncio.Task[Any]] = set()
 
     async def setup_hook(self) -> None:
-        from bot.commands import about, analysis, article, schedule
+        from bot.commands import about, analysis, article, brief, digest, schedule
 
-        for module in (analysis, article, schedule, about):
+        for module in (analysis, article, digest, brief, schedule, about):
             await module.setup(self)
         if self._warm_up:
             # Load the models in the analysis pool while the gateway connects, so the first
@@ -204,25 +206,62 @@ class BriefingBot(commands.AutoShardedBot):
         return await asyncio.to_thread(write, *args)
 
     async def set_article(self, channel_id: int, guild_id: int | None,
-                          article: Article | None, set_by: int | None) -> None:
-        """Remember (or, with None, forget) the article of a channel."""
+                          article: Article | None, set_by: int | None) -> Added | None:
+        """Add `article` to the channel's list as its current article (or, with None, go
+        back to the sample; the list stays)."""
+        added = None
         if article is None:
             await self.store(self.state.reset_article, channel_id)
         else:
-            await self.store(self.state.set_article, channel_id, guild_id, article, set_by)
+            added = await self.store(partial(self.state.add_entry, make_current=True),
+                                     channel_id, guild_id, article, set_by)
+        self._articles.pop(channel_id, None)
+        return added
+
+    async def add_to_list(self, channel_id: int, guild_id: int | None, article: Article,
+                          added_by: int | None, *, via: str = "command") -> Added:
+        """Add `article` to the channel's reading list (the current article changes only
+        when the channel had none)."""
+        added = await self.store(partial(self.state.add_entry, via=via),
+                                 channel_id, guild_id, article, added_by)
+        self._articles.pop(channel_id, None)
+        return added
+
+    async def changed_list(self, channel_id: int) -> None:
+        """Forget the cached current article after entries were removed."""
         self._articles.pop(channel_id, None)
 
     def options_for(self, guild_id: int | None, **values: Any) -> AnalysisOptions:
         return AnalysisOptions(labels=self.state.labels(guild_id), **values)
 
     async def post_daily_briefing(self, schedule: Schedule, day: date) -> None:
-        article = self.article_for(schedule.channel_id)
-        briefing = await self.worker.analyse(article, self.options_for(schedule.guild_id))
-        channel = self.get_partial_messageable(schedule.channel_id, guild_id=schedule.guild_id)
-        await channel.send(
-            embed=briefing_embed(briefing, heading=f"Daily briefing {day.isoformat()}"),
-            allowed_mentions=QUIET,
-        )
+        """The daily post: a digest when more than one article joined the channel's list
+        since the last post, otherwise the briefing of the channel's article."""
+        from bot.digests import make_digest
+
+        channel_id = schedule.channel_id
+        since = self.state.posted_through(channel_id)
+        entries = self.state.entries(channel_id)
+        fresh = [e for e in entries if e.id > since]
+        channel = self.get_partial_messageable(channel_id, guild_id=schedule.guild_id)
+        heading = f"Daily briefing {day.isoformat()}"
+        if len(fresh) > 1:
+            digest = await make_digest(self, channel_id, schedule.guild_id, fresh)
+            pages = digest_pages(digest, heading=f"{heading}: digest")
+            # One message per page (each page is within one message's limits); a very long
+            # digest is cut, and the last message says so.
+            for page in pages[:MAX_POSTED_PAGES]:
+                await channel.send(embed=page, allowed_mentions=QUIET)
+            if len(pages) > MAX_POSTED_PAGES:
+                await channel.send(f"{len(pages) - MAX_POSTED_PAGES} more pages: use /digest "
+                                   "to page through all of it.", allowed_mentions=QUIET)
+        else:
+            article = self.article_for(channel_id)
+            briefing = await self.worker.analyse(article, self.options_for(schedule.guild_id))
+            await channel.send(embed=briefing_embed(briefing, heading=heading),
+                               allowed_mentions=QUIET)
+        if entries:
+            await self.store(self.state.set_posted_through, channel_id, entries[-1].id)
         log.info("posted the daily briefing for guild %s", schedule.guild_id)
 
 

@@ -10,11 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import discord
 
+from summarizer.digest import Citation, Digest
 from summarizer.render import key_actors, paragraph_ref, plural
 from summarizer.types import Actor, Article, Briefing, Bullet, Quote, Topic
+
+if TYPE_CHECKING:  # bot.state imports bot.errors, which imports this module
+    from bot.state import Entry
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -163,7 +168,8 @@ def topics_pages(briefing: Briefing) -> list[discord.Embed]:
 
 def topic_pages(briefing: Briefing, topic: Topic) -> list[discord.Embed]:
     lines = [topic_line(topic), *(bullet_line(b) for b in topic.summary)]
-    return paginate(f"Topic: {inert(topic.label)}", lines, briefing.article, empty="")
+    # Labels and speaker names can be typed by users: shown as written, never as markdown.
+    return paginate(f"Topic: {safe(topic.label)}", lines, briefing.article, empty="")
 
 
 def actors_pages(briefing: Briefing, kind: str | None = None,
@@ -184,7 +190,7 @@ def actors_pages(briefing: Briefing, kind: str | None = None,
 
 def quotes_pages(briefing: Briefing, speaker: str | None = None) -> list[discord.Embed]:
     quotes = [q for q in briefing.quotes or () if speaker is None or _same(q.speaker, speaker)]
-    title = f"Quotes from {inert(speaker)}" if speaker else "Quotes"
+    title = f"Quotes from {safe(speaker)}" if speaker else "Quotes"
     return paginate(f"{title}: {article_label(briefing.article)}",
                     [quote_line(q) for q in quotes], briefing.article,
                     empty=f"No quotes {'from ' + safe(speaker) + ' ' if speaker else ''}"
@@ -300,3 +306,163 @@ def embed_size(embed: discord.Embed) -> int:
     total += len(embed.author.name or "") if embed.author else 0
     total += sum(len(f.name or "") + len(f.value or "") for f in embed.fields)
     return total
+
+
+# Digests and reading lists ---------------------------------------------------------------
+DIGEST_LINES_PER_PAGE = 20  # short lines: a screenful
+LIST_LINES_PER_PAGE = 10
+
+def pack_pages(title: str, lines: Sequence[str], footer: str, *, empty: str,
+               per_page: int = DIGEST_LINES_PER_PAGE) -> list[discord.Embed]:
+    """Like `paginate`, for lines that are not about one article: a fixed footer, and a
+    heading line (bold, starting with `__`) is never left alone at the bottom of a page."""
+    lines = list(lines) or [empty]
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for raw in lines:
+        line = clip(raw, LINE_LIMIT)
+        if chunks[-1] and (size + len(line) + 1 > PAGE_TEXT_BUDGET
+                           or len(chunks[-1]) >= per_page):
+            carried = [chunks[-1].pop()] if chunks[-1][-1].startswith("__") else []
+            chunks.append(carried)
+            size = sum(len(c) + 1 for c in carried)
+        chunks[-1].append(line)
+        size += len(line) + 1
+    pages = []
+    for number, chunk in enumerate(chunks, start=1):
+        embed = discord.Embed(title=clip(title, TITLE_LIMIT), description="\n".join(chunk),
+                              colour=COLOUR)
+        where = f" · page {number} of {len(chunks)}" if len(chunks) > 1 else ""
+        embed.set_footer(text=clip(inert(footer) + where, 300))
+        pages.append(embed)
+    return pages
+
+
+
+def _link(text: str, url: str) -> str:
+    """`text` as a markdown link to `url` when it is a web address (brackets and spaces in
+    the address percent-encoded so the link cannot end early)."""
+    if not url.lower().startswith(("http://", "https://")):
+        return text
+    quoted = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    return f"[{text}]({inert(quoted)})"
+
+
+def _cites(citations: Iterable[Citation]) -> str:
+    return "; ".join(f"#{c.article} {paragraphs_ref(c.paragraphs)}" for c in citations)
+
+
+def source_label(source: str) -> str:
+    """A source for a list: a URL's host and path, shortened; a file or text as it is."""
+    shown = re.sub(r"^https?://(www\.)?", "", source, flags=re.IGNORECASE)
+    return clip(safe(shown), 80)
+
+
+def digest_lines(digest: Digest) -> list[str]:
+    """Every line of a digest; each one cites "#article ¶paragraphs"."""
+    lines: list[str] = []
+    for item in digest.articles:
+        if item.briefing is None:
+            lines.append(f"**#{item.index}** {source_label(item.source)}: could not be "
+                         f"briefed ({clip(safe(item.error or 'unknown error'), 200)})")
+            continue
+        where = paragraphs_ref(item.headline_paragraphs) if item.headline_paragraphs else "title"
+        headline = clip(safe(item.headline or item.source), 200)
+        lines.append(f"**#{item.index} {_link(headline, item.source)}** (#{item.index} {where}) "
+                     f"· {source_label(item.source)}")
+        lines.extend(f"  • {clip(safe(b.text), 400)} (#{item.index} {paragraphs_ref(b.paragraphs)})"
+                     for b in item.bullets)
+    if not digest.briefed:
+        return lines
+    lines.append("__**Recurring actors**__")
+    if not digest.actors:
+        lines.append("No actor appears in more than one article.")
+    for actor in digest.actors:
+        count = plural(actor.articles, "article")
+        lines.append(f"**{clip(safe(actor.name), 100)}** · {actor.type}, {count}, "
+                     f"{plural(actor.mentions, 'mention')} ({_cites(actor.citations)})")
+    lines.append("__**Dominant topics**__")
+    if not digest.topics:
+        lines.append("No topic stood out.")
+    for topic in digest.topics:
+        lines.append(f"**{clip(safe(topic.label), 100)}** · {topic.prominence:.2f} across "
+                     f"{plural(len(topic.citations), 'article')} ({_cites(topic.citations)})")
+    lines.append("__**Notable quotes**__")
+    if not digest.quotes:
+        lines.append("No quotes found.")
+    for quote in digest.quotes:
+        speaker = clip(safe(quote.speaker), 100) if quote.speaker else "Unattributed"
+        text = clip(safe(quote.text), 500)
+        body = f"“{text}”" if quote.kind == "direct" else text
+        lines.append(f"**{speaker}** {clip(safe(quote.cue), 40)}: {body} "
+                     f"({_cites([quote.citation])})")
+    if digest.new_since is not None:
+        lines.extend(_new_since_lines(digest))
+    return lines
+
+
+def _new_since_lines(digest: Digest) -> list[str]:
+    new = digest.new_since
+    assert new is not None
+    by_index = {a.index: a for a in digest.articles}
+    lines = ["__**New since the previous digest**__"]
+    if not (new.articles or new.updated):
+        lines.append("No new articles.")
+    for label, indexes in (("New", new.articles), ("Updated", new.updated)):
+        for index in indexes:
+            item = by_index[index]
+            where = paragraphs_ref(item.headline_paragraphs) if item.headline_paragraphs \
+                else "title"
+            lines.append(f"{label}: {clip(safe(item.headline or item.source), 150)} "
+                         f"(#{index} {where})")
+    actors = {a.name: a for a in digest.actors}
+    for name in new.actors:
+        actor = actors.get(name)
+        if actor is not None:  # only the actors shown above: each cites where it appears
+            lines.append(f"New actor: {clip(safe(name), 100)} ({_cites(actor.citations)})")
+    topics = {t.label: t for t in digest.topics}
+    for label in new.topics:
+        topic = topics.get(label)
+        if topic is not None:
+            lines.append(f"New topic: {clip(safe(label), 100)} ({_cites(topic.citations)})")
+    return lines
+
+
+def digest_pages(digest: Digest, *, heading: str = "Digest") -> list[discord.Embed]:
+    count = len(digest.articles)
+    failed = count - digest.briefed
+    footer = f"Digest of {plural(digest.briefed, 'article')}" + \
+        (f", {failed} could not be briefed" if failed else "") + \
+        " · #n = article n, ¶ = paragraph"
+    return pack_pages(heading, digest_lines(digest), footer, empty="Nothing to digest.")
+
+
+def entry_line(position: int, entry: Entry, *, current: bool) -> str:
+    """One reading-list entry: title, source, when and by whom it was added."""
+    when = _discord_time(entry.added_at)
+    who = f" by <@{entry.added_by}>" if entry.added_by else ""
+    via = {"message": " via Brief this article", "feed": " from a feed"}.get(entry.via, "")
+    mark = " · **current**" if current else ""
+    return (f"**{position}.** {clip(safe(entry.label), 150)} · {source_label(entry.source)} · "
+            f"added {when}{who}{via}{mark}")
+
+
+def _discord_time(iso: str) -> str:
+    """An ISO time as Discord's relative timestamp (shown in each reader's own time zone)."""
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return safe(iso)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return f"<t:{int(moment.timestamp())}:R>"
+
+
+def list_pages(entries: Sequence[Entry], current: int | None, limit: int) -> list[discord.Embed]:
+    lines = [entry_line(n, e, current=e.id == current) for n, e in enumerate(entries, start=1)]
+    return pack_pages(f"Reading list ({len(entries)} of {limit})", lines,
+                      "Oldest first · /digest briefs them all · /article remove number",
+                      empty="The reading list is empty: add articles with /article add, or "
+                            "“Brief this article” on a message.", per_page=LIST_LINES_PER_PAGE)

@@ -67,6 +67,7 @@ class Settings:
     cooldown: Cooldown = field(default_factory=Cooldown)
     schedule_grace_minutes: int = 60
     shutdown_grace_seconds: int = 20
+    brief_public: bool = False  # "Brief this article" answers everyone, not only the user
 
 
 def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
@@ -114,6 +115,7 @@ def settings_from_env(environ: Mapping[str, str]) -> Settings:
         cooldown=_cooldown(environ),
         schedule_grace_minutes=_int(environ, "BRIEFING_SCHEDULE_GRACE_MINUTES", 60, minimum=0),
         shutdown_grace_seconds=_int(environ, "BRIEFING_SHUTDOWN_GRACE_SECONDS", 20, minimum=0),
+        brief_public=_flag(environ, "BRIEFING_BRIEF_PUBLIC"),
     )
 
 

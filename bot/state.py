@@ -1,5 +1,10 @@
-"""What the bot remembers, in one SQLite file: each channel's article, each server's daily
-schedule (with the date last posted) and topic labels. WAL mode; a schema version in `meta`.
+"""What the bot remembers, in one SQLite file: each channel's reading list (and which entry is
+its current article), each server's daily schedule (with the date last posted), topic labels,
+and per channel what its previous digest covered. WAL mode; a schema version in `meta`.
+
+Schema 2 replaced schema 1's one article per channel (`channel_articles`) by a reading list:
+opening a schema-1 file migrates it in one transaction, each channel's article becoming the
+first entry of its list and its current article.
 
 Calls are short single statements. Reads are made from the event loop on their own connection
 (in WAL mode a writer never blocks them). Writes may wait for another process's lock (up to
@@ -27,22 +32,40 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.errors import BotError
+from summarizer.digest import PreviousDigest
 from summarizer.text import build_paragraphs
 from summarizer.types import Article
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# The most entries a channel's list keeps: a team's day or two of links, and what one digest
+# can brief (summarizer.digest.MAX_DIGEST_ARTICLES). Beyond it the oldest go first.
+LIST_LIMIT = 50
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS channel_articles (
-    channel_id INTEGER PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS reading_list (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel_id INTEGER NOT NULL,
     guild_id INTEGER,
+    key TEXT NOT NULL,
     source TEXT NOT NULL,
     title TEXT,
     date TEXT,
     body TEXT NOT NULL,
-    set_by INTEGER,
-    set_at TEXT NOT NULL DEFAULT (datetime('now'))
+    added_by INTEGER,
+    added_at TEXT NOT NULL,
+    via TEXT NOT NULL DEFAULT 'command',
+    UNIQUE (channel_id, key)
+);
+CREATE INDEX IF NOT EXISTS reading_list_channel ON reading_list (channel_id, id);
+CREATE TABLE IF NOT EXISTS channel_current (
+    channel_id INTEGER PRIMARY KEY,
+    entry_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS channel_digests (
+    channel_id INTEGER PRIMARY KEY,
+    previous TEXT,
+    posted_through INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS schedules (
     guild_id INTEGER PRIMARY KEY,
@@ -92,6 +115,34 @@ class Schedule:
     last_posted: str | None  # ISO date of the last occurrence posted (or skipped on set)
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One article of a channel's reading list (without its body)."""
+
+    id: int
+    channel_id: int
+    key: str  # the article's content hash
+    source: str
+    title: str | None
+    added_by: int | None
+    added_at: str  # ISO time, UTC
+    via: str  # "command", "message" (Brief this article) or "feed"
+
+    @property
+    def label(self) -> str:
+        return self.title or self.source
+
+
+@dataclass(frozen=True)
+class Added:
+    """What `State.add_entry` did: the entry, whether it was there already, and the titles of
+    the oldest entries dropped to keep the list bounded."""
+
+    entry_id: int
+    existed: bool
+    dropped: tuple[str, ...]
+
+
 class State:
     """The bot's SQLite state.
 
@@ -138,15 +189,27 @@ class State:
             problems = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
             if problems != ["ok"]:
                 raise sqlite3.DatabaseError(f"quick_check: {'; '.join(problems[:3])}")
-            db.executescript(_SCHEMA)
+            db.execute("CREATE TABLE IF NOT EXISTS meta "
+                       "(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if row is None:
-                db.execute("INSERT INTO meta VALUES ('schema_version', ?)",
-                           (str(SCHEMA_VERSION),))
-            elif int(row[0]) > SCHEMA_VERSION:
+            if row is not None and int(row[0]) > SCHEMA_VERSION:
                 raise StateError(
                     f"The database {self.path.name} was written by a newer version of the bot."
                 )
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                # Statement by statement: executescript would commit the transaction.
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                if row is not None and int(row[0]) < 2:
+                    _migrate_v1(db)
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                           (str(SCHEMA_VERSION),))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
         except BaseException:
             db.close()
             raise
@@ -193,31 +256,139 @@ class State:
         with self._lock, _busy_is_an_error():
             return self._db.execute(sql, args).rowcount
 
-    # Articles -----------------------------------------------------------------------------
+    # Reading lists ------------------------------------------------------------------------
+    def add_entry(self, channel_id: int, guild_id: int | None, article: Article,
+                  added_by: int | None, *, via: str = "command", make_current: bool = False,
+                  limit: int = LIST_LIMIT) -> Added:
+        """Add `article` to the channel's list (once: the same text again is the entry already
+        there), drop the oldest entries beyond `limit`, and with `make_current` (or when the
+        channel has no current article) make it the channel's current article.
+
+        The current article is never the one dropped: a channel keeps what it is talking about.
+        """
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._lock, _busy_is_an_error():
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute("SELECT id FROM reading_list WHERE channel_id=? AND key=?",
+                                 (channel_id, article.digest)).fetchone()
+                existed = row is not None
+                if row is None:
+                    cursor = db.execute(
+                        "INSERT INTO reading_list (channel_id, guild_id, key, source, title, "
+                        "date, body, added_by, added_at, via) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        (channel_id, guild_id, article.digest, article.source, article.title,
+                         article.date, article.text, added_by, now, via))
+                    entry_id = int(cursor.lastrowid or 0)
+                else:
+                    entry_id = int(row[0])
+                current = db.execute("SELECT entry_id FROM channel_current WHERE channel_id=?",
+                                     (channel_id,)).fetchone()
+                if make_current or current is None:
+                    db.execute("INSERT OR REPLACE INTO channel_current VALUES (?, ?)",
+                               (channel_id, entry_id))
+                    current = (entry_id,)
+                over = db.execute(
+                    "SELECT id, title, source FROM reading_list WHERE channel_id=? AND id<>? "
+                    "ORDER BY id DESC LIMIT -1 OFFSET ?",
+                    (channel_id, current[0], max(0, limit - 1))).fetchall()
+                for old_id, _, _ in over:
+                    db.execute("DELETE FROM reading_list WHERE id=?", (old_id,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        dropped = tuple(str(title or source) for _, title, source in reversed(over))
+        return Added(entry_id=entry_id, existed=existed, dropped=dropped)
+
+    def entries(self, channel_id: int) -> list[Entry]:
+        """The channel's list, oldest first (positions 1, 2, ... in `/article list`)."""
+        with self._read_lock, _busy_is_an_error():
+            rows = self._reader.execute(
+                f"SELECT {_ENTRY_COLUMNS} FROM reading_list WHERE channel_id=? ORDER BY id",
+                (channel_id,)).fetchall()
+        return [_entry(row) for row in rows]
+
+    def entry_article(self, entry_id: int) -> Article | None:
+        row = self._one("SELECT source, title, date, body FROM reading_list WHERE id=?",
+                        (entry_id,))
+        return _article(row) if row is not None else None
+
+    def remove_entry(self, channel_id: int, entry_id: int) -> bool:
+        with self._lock, _busy_is_an_error():
+            removed = self._db.execute("DELETE FROM reading_list WHERE channel_id=? AND id=?",
+                                       (channel_id, entry_id)).rowcount > 0
+            self._db.execute("DELETE FROM channel_current WHERE channel_id=? AND entry_id=?",
+                             (channel_id, entry_id))
+        return removed
+
+    def clear_entries(self, channel_id: int, added_by: int | None = None) -> int:
+        """Remove the channel's entries (only those `added_by` added, when given)."""
+        with self._lock, _busy_is_an_error():
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if added_by is None:
+                    count = db.execute("DELETE FROM reading_list WHERE channel_id=?",
+                                       (channel_id,)).rowcount
+                else:
+                    count = db.execute("DELETE FROM reading_list WHERE channel_id=? "
+                                       "AND added_by=?", (channel_id, added_by)).rowcount
+                db.execute("DELETE FROM channel_current WHERE channel_id=? AND entry_id NOT IN "
+                           "(SELECT id FROM reading_list WHERE channel_id=?)",
+                           (channel_id, channel_id))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return int(count)
+
+    # The current article (what /summary, /topics, ... read) -------------------------------
     def set_article(self, channel_id: int, guild_id: int | None, article: Article,
                     set_by: int | None) -> None:
-        self._write(
-            "INSERT OR REPLACE INTO channel_articles "
-            "(channel_id, guild_id, source, title, date, body, set_by) VALUES (?,?,?,?,?,?,?)",
-            (channel_id, guild_id, article.source, article.title, article.date, article.text,
-             set_by),
-        )
+        """Add `article` to the channel's list and make it the current article."""
+        self.add_entry(channel_id, guild_id, article, set_by, make_current=True)
 
     def article(self, channel_id: int) -> Article | None:
         row = self._one(
-            "SELECT source, title, date, body FROM channel_articles WHERE channel_id=?",
-            (channel_id,),
-        )
-        if row is None:
-            return None
-        source, title, day, body = (str(v) if v is not None else None for v in row)
-        assert source is not None and body is not None
-        # The body was cleaned and split when it was set: rebuild it as it was, not re-parse it.
-        return Article(text=body, paragraphs=build_paragraphs(body), source=source, title=title,
-                       date=day)
+            "SELECT r.source, r.title, r.date, r.body FROM channel_current c "
+            "JOIN reading_list r ON r.id = c.entry_id WHERE c.channel_id=?", (channel_id,))
+        return _article(row) if row is not None else None
+
+    def current_entry(self, channel_id: int) -> int | None:
+        row = self._one("SELECT entry_id FROM channel_current WHERE channel_id=?", (channel_id,))
+        return int(str(row[0])) if row is not None else None
 
     def reset_article(self, channel_id: int) -> bool:
-        return self._write("DELETE FROM channel_articles WHERE channel_id=?", (channel_id,)) > 0
+        """Forget which entry is current (the list stays); True when one was."""
+        return self._write("DELETE FROM channel_current WHERE channel_id=?", (channel_id,)) > 0
+
+    # Digests ------------------------------------------------------------------------------
+    def previous_digest(self, channel_id: int) -> PreviousDigest | None:
+        row = self._one("SELECT previous FROM channel_digests WHERE channel_id=?",
+                        (channel_id,))
+        if row is None or row[0] is None:
+            return None
+        data = json.loads(str(row[0]))
+        return PreviousDigest(**{k: frozenset(data.get(k, ())) for k in _PREVIOUS_FIELDS})
+
+    def set_previous_digest(self, channel_id: int, previous: PreviousDigest) -> None:
+        value = json.dumps({k: sorted(getattr(previous, k)) for k in _PREVIOUS_FIELDS})
+        self._write("INSERT INTO channel_digests (channel_id, previous) VALUES (?, ?) "
+                    "ON CONFLICT (channel_id) DO UPDATE SET previous=excluded.previous",
+                    (channel_id, value))
+
+    def posted_through(self, channel_id: int) -> int:
+        """The newest entry id the channel's last scheduled post covered (0: none yet)."""
+        row = self._one("SELECT posted_through FROM channel_digests WHERE channel_id=?",
+                        (channel_id,))
+        return int(str(row[0])) if row is not None else 0
+
+    def set_posted_through(self, channel_id: int, entry_id: int) -> None:
+        self._write("INSERT INTO channel_digests (channel_id, posted_through) VALUES (?, ?) "
+                    "ON CONFLICT (channel_id) DO UPDATE SET posted_through="
+                    "max(posted_through, excluded.posted_through)", (channel_id, entry_id))
 
     # Labels -------------------------------------------------------------------------------
     def set_labels(self, guild_id: int, labels: tuple[str, ...] | None) -> None:
@@ -265,6 +436,47 @@ class State:
             "AND (last_posted IS NULL OR last_posted < ?)",
             (iso, guild_id, iso),
         ) == 1
+
+
+_ENTRY_COLUMNS = "id, channel_id, key, source, title, added_by, added_at, via"
+_PREVIOUS_FIELDS = ("keys", "sources", "actors", "topics")
+
+
+def _entry(row: tuple[object, ...]) -> Entry:
+    entry_id, channel_id, key, source, title, added_by, added_at, via = row
+    return Entry(int(str(entry_id)), int(str(channel_id)), str(key), str(source),
+                 str(title) if title is not None else None,
+                 int(str(added_by)) if added_by is not None else None, str(added_at), str(via))
+
+
+def _article(row: tuple[object, ...]) -> Article:
+    source, title, day, body = (str(v) if v is not None else None for v in row)
+    assert source is not None and body is not None
+    # The body was cleaned and split when it was added: rebuild it as it was, not re-parse it.
+    return Article(text=body, paragraphs=build_paragraphs(body), source=source, title=title,
+                   date=day)
+
+
+def _migrate_v1(db: sqlite3.Connection) -> None:
+    """Schema 1 -> 2: each channel's one article becomes its list's first, current entry."""
+    exists = db.execute("SELECT 1 FROM sqlite_master WHERE type='table' "
+                        "AND name='channel_articles'").fetchone()
+    if exists is None:
+        return
+    rows = db.execute("SELECT channel_id, guild_id, source, title, date, body, set_by, set_at "
+                      "FROM channel_articles ORDER BY channel_id").fetchall()
+    for channel_id, guild_id, source, title, day, body, set_by, set_at in rows:
+        article = _article((source, title, day, body))
+        added_at = datetime.fromisoformat(str(set_at)).replace(tzinfo=UTC) \
+            .isoformat(timespec="seconds") if set_at else datetime.now(UTC).isoformat()
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO reading_list (channel_id, guild_id, key, source, title, date, "
+            "body, added_by, added_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            (channel_id, guild_id, article.digest, source, title, day, body, set_by, added_at))
+        db.execute("INSERT OR REPLACE INTO channel_current VALUES (?, ?)",
+                   (channel_id, cursor.lastrowid))
+    db.execute("DROP TABLE channel_articles")
+    log.info("migrated %d channel articles to reading lists (schema 1 -> 2)", len(rows))
 
 
 def _schedule(row: tuple[object, ...]) -> Schedule:

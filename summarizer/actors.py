@@ -8,7 +8,8 @@ Built from the entity mentions of any recogniser plus the spaCy parse of each pa
 - mentions are unified into entities, as the Gender Gap Tracker does: first by exact name,
   then by partial match (a surname, "Mr. X" or an unambiguous first name joins the full name
   it belongs to, whatever type the recogniser gave it); a short name shared by several people
-  goes to the one named most recently;
+  goes to the one named in full in the same paragraph, else to the one the story is about
+  (most often named in full, then first introduced);
 - an entity's type is voted over all its mentions and their contexts: a title before a name
   (Sen., Gov., Mr.) is strong evidence of a person, "state newspaper Rossiyskaya Gazeta" of
   an organisation, "in Harbin" (weakly) of a place; so one recogniser slip neither splits nor
@@ -32,12 +33,14 @@ from spacy.tokens import Doc, Span, Token
 
 from summarizer.credits import HANDLE, credit_spans, inside
 from summarizer.entity_words import (
+    BUSINESS_NOUNS,
     EXTRA_EVENT_WORDS,
     EXTRA_TITLES,
     INTERJECTIONS,
     KINSHIP_TITLES,
     MAKING_NOUNS,
     MAKING_VERBS,
+    NAME_DESCRIPTIONS,
     OWNING_NOUNS,
     OWNING_VERBS,
     PERSON_NOUNS,
@@ -73,6 +76,9 @@ _TYPE_WEIGHT: dict[ActorType, float] = {
 # Being quoted counts with diminishing returns too: one quote from a wire service must not
 # outrank the head of state the story names three times.
 _QUOTE_WEIGHT = 1.5
+# Being named in the headline: the story's main subject comes first, before the outlet it
+# cites ("Fiat mulls Ferrari market listing ... the Financial Times has reported").
+_HEADLINE_WEIGHT = 1.5
 _MAX_ROLE_TOKENS = 12
 # How far back (in mentions) "the president" looks for the holder named last.
 _REFERRING_ADJECTIVES = frozenset({"same", "aforementioned", "latter", "very", "other"})
@@ -164,6 +170,9 @@ class ActorIndex:
         self._labelled_things: Counter[str] = Counter(
             _name_key(ent.text) for doc in docs for ent in doc.ents
             if ent.label_ in _NOT_ACTOR_LABELS)
+        # Every name the recogniser found, as a key: a maker's name before a model word
+        # ("Mini Convertible" where "Mini" is named alone) makes the pair a product.
+        self._entity_keys: frozenset[str] = frozenset(_name_key(e.text) for e in entities)
         mentions = [m for m in (self._clean(e) for e in entities) if m is not None]
         mentions.extend(self._missing_organisations(mentions))
         mentions.extend(self._missing_people(mentions))
@@ -172,6 +181,7 @@ class ActorIndex:
         self.groups: dict[str, _Group] = {}
         self._by_name: dict[str, _Group] | None = None
         self._holders: dict[tuple[str, str], list[_Group]] = {}
+        self._headline_words: frozenset[str] | None = None
         self._group(mentions)
         self.mentions: list[Mention] = mentions
         self._starts: list[int] = [m.start for m in mentions]
@@ -231,9 +241,31 @@ class ActorIndex:
             return None
         # Nor is a first name the recogniser took for a nationality ("Reese Witherspoon"):
         # the person's mention takes it in.
+        # A nationality before a full name describes the person ("beating German Wolfram
+        # Mulle") and is dropped the same way.
         if entity.type == "group" and len(tokens) == 1 and tokens[0].dep_ == "compound" and (
-                tokens[0].head.ent_type_ == "PERSON" and tokens[0].head.i == tokens[0].i + 1):
+                tokens[0].head.ent_type_ == "PERSON" and tokens[0].head.i > tokens[0].i):
             return None
+        # One member of a group ("a Muslim", "another Muslim"), or a nation's adjective used
+        # as a noun ("an agent for the British"): a common noun, not an actor the reader
+        # follows (plural names, "the Republicans", still are).
+        if entity.type == "group" and len(tokens) == 1 and tokens[0].i > 0 and (
+                tokens[0].doc[tokens[0].i - 1].lower_ in _MEMBER_DETERMINERS
+                or (tokens[0].doc[tokens[0].i - 1].lower_ == "the"
+                    and not tokens[0].lower_.endswith("s"))):
+            return None
+        tokens = _with_cut_prefix(tokens, entity.type)
+        kind_given: ActorType = entity.type
+        if entity.type == "group" and _is_first_name_of(tokens):
+            # ... or a first name before a surname the recogniser left unlabelled ("played by
+            # [Reese] Witherspoon"): the two words are the person.
+            tokens = [tokens[0], tokens[0].head]
+            kind_given = "person"
+        # A person's name holds no possessive: "Trump's Indiana" is Trump, and what is his.
+        if entity.type == "person":
+            cut = next((k for k, t in enumerate(tokens) if t.tag_ == "POS" and k > 0), None)
+            if cut is not None and cut < len(tokens) - 1:
+                tokens = tokens[:cut]
         tokens = _after_description(tokens)
         tokens = _before_headline_verb(tokens)
         # A capitalised word glued to the front of a name at a sentence start ("Among Ghani").
@@ -266,7 +298,7 @@ class ActorIndex:
         if not honorific and trimmed.start > 0:
             honorific = doc[trimmed.start - 1].lower_
         paragraph = self.article.paragraphs[entity.paragraph - 1]
-        kind, evidence = _type_evidence(trimmed, entity.type)
+        kind, evidence = _type_evidence(trimmed, kind_given)
         if (honorific in PERSON_HONORIFICS or kin or _after_title(trimmed)) and (
                 evidence < _STRONG_VOTE):
             kind, evidence = "person", _STRONG_VOTE
@@ -280,7 +312,7 @@ class ActorIndex:
             is_subject=any(t.dep_ in ("nsubj", "nsubjpass") for t in trimmed),
             evidence=evidence,
             honorific=honorific if honorific in HONORIFICS else "",
-            thing=_thing_evidence(trimmed),
+            thing=max(_thing_evidence(trimmed), _model_evidence(trimmed, self._entity_keys)),
         )
 
     def _missing_organisations(self, found: Sequence[Mention]) -> list[Mention]:
@@ -328,8 +360,7 @@ class ActorIndex:
                 match = next((n for n in range(min(longest, len(doc) - i), 0, -1)
                               if tuple(texts[i: i + n]) in forms), 0)
                 span = doc[i: i + match] if match else None
-                if span is None or any(t.ent_type_ or t.tag_ not in ("NNP", "NNPS")
-                                       for t in span):
+                if span is None or not all(_may_be_name_word(t, span) for t in span):
                     i += 1
                     continue
                 start = paragraph.start + span.start_char
@@ -383,17 +414,19 @@ class ActorIndex:
                     votes[top[0]][kind] += weight
                 votes[top[0]]["person"] += _STRONG_VOTE
         types = {key: _winner(vote) for key, vote in votes.items()}
-        last_seen: dict[str, int] = {}
+        prominence = _prominence(by_key, fuller)
+        last_seen: dict[str, tuple[int, int]] = {}
         for mention in mentions:
             key = _name_key(mention.text)
             key = variants.get(key, key)
             candidates = [c for c in fuller.get(key, []) if not fuller.get(c)]
-            if candidates:
-                # A surname shared by two people ("Clinton") means the one named last.
-                key = max(candidates, key=lambda c: (last_seen.get(c, -1), -len(c)))
+            if len(candidates) == 1:
+                key = candidates[0]
+            elif candidates:
+                key = _shared_name_owner(candidates, mention.paragraph, last_seen, prominence)
             mention.key = key
             mention.type = types[key]
-            last_seen[key] = mention.start
+            last_seen[key] = (mention.paragraph, mention.start)
             group = self.groups.get(key)
             if group is None:
                 group = self.groups[key] = _Group(key=key, type=types[key])
@@ -559,7 +592,16 @@ class ActorIndex:
         # in every paragraph, yet the people who act and speak in it are what a reader wants.
         position = 1.0 - group.first / total
         return (_TYPE_WEIGHT[group.type] * (1.0 + math.log(len(group.references)))
-                + _QUOTE_WEIGHT * math.log1p(group.quotes) + position)
+                + _QUOTE_WEIGHT * math.log1p(group.quotes) + position
+                + _HEADLINE_WEIGHT * _TYPE_WEIGHT[group.type] * self._in_headline(group))
+
+    def _in_headline(self, group: _Group) -> bool:
+        """The headline names the actor (by any of its names): the story is about it."""
+        if self._headline_words is None:
+            title = self.article.title or ""
+            self._headline_words = frozenset(_name_key(title).split())
+        return any(set(_name_key(name).split()) <= self._headline_words
+                   for name in group.names) if self._headline_words else False
 
 
 def _number_sentences(docs: Sequence[Doc]) -> list[dict[int, int]]:
@@ -602,8 +644,17 @@ def _type_evidence(span: Span, kind: ActorType) -> tuple[ActorType, float]:
     last = span[-1].lower_
     if last in ORG_SUFFIXES and (kind != "organization" or len(span) > 1):
         return "organization", _STRONG_VOTE
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    if (kind != "place" and before is not None and before.tag_ in ("NN", "NNP")
+            and before.lower_ in TITLE_WORDS | NAME_DESCRIPTIONS and before.lower_ != "member"
+            and before.dep_ == "compound" and before.head in span
+            and _looks_like_person_name(span) and len(span) > 1):
+        # A title right before a full name is the person's ("Committee chairman Edward
+        # Leigh", "heptathlon champion Carolina Kluft"): the nouns before the title describe
+        # the title, not the name.
+        return "person", _STRONG_VOTE
     context = _context_nouns(span)
-    if context & ORG_CONTEXT:
+    if context & (ORG_CONTEXT | BUSINESS_NOUNS):
         return "organization", _STRONG_VOTE
     if context & PLACE_CONTEXT:
         return "place", _STRONG_VOTE
@@ -705,10 +756,46 @@ def _thing_evidence(span: Span) -> float:
     if (root.dep_ == "pobj" and head.lower_ in ("including", "like")
             and head.head.lower_ in WORK_NOUNS):
         return _STRONG_VOTE
+    if any(c.dep_ == "acl" and c.lower_ in ("starring", "featuring") for c in root.children):
+        # "Mississippi Masala, starring Denzel Washington": a film or a show.
+        return _STRONG_VOTE
     if root.dep_ in ("dobj", "nsubjpass") and head.lower_ in MAKING_VERBS:
         return 1.0
     if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in MAKING_NOUNS:
         return 1.0
+    return 0.0
+
+
+# What a product's name does: "the new VW Beetle", "the Mini Convertible, which was
+# launched last spring, costs up to ...".
+_PRODUCT_ADJECTIVES = frozenset(("new", "latest", "used", "old", "original"))
+_MODEL_CODE = re.compile(r"[A-Z]{1,3}\d+[A-Za-z]*")
+_PRICE_VERBS = frozenset(("cost", "costs", "costing", "retail", "retails", "sells", "sell"))
+
+
+def _model_evidence(span: Span, names: frozenset[str]) -> float:
+    """A maker's name and a model word, said as a product: "the new VW Beetle", "the Mini
+    Convertible, which was launched last spring, costs ...". The first word must be a maker
+    (an acronym, or a name the article also uses alone) and the last no organisation word
+    ("Sony Pictures", "BMW Group" stay companies); then a product's context is strong
+    evidence: "the new" before it, a relative clause that launches it, a price it costs."""
+    if len(span) >= 2 and _MODEL_CODE.fullmatch(span[-1].text) and span[0].is_alpha:
+        # A model code after a maker's name: "Mercedes Benz C180", "Airbus A380" ("Channel
+        # 4" and "Boeing 737" have digits only, and stay).
+        return _STRONG_VOTE
+    if len(span) != 2 or not all(t.text[:1].isupper() and t.is_alpha for t in span):
+        return 0.0
+    maker, model = span[0], span[1]
+    is_maker = (maker.is_upper and len(maker.text) <= 4) or _name_key(maker.text) in names
+    if not is_maker or model.lower_ in ORG_SUFFIXES | ORG_CONTEXT | TITLE_WORDS:
+        return 0.0
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    root = span.root
+    launched = any(c.dep_ == "relcl" and c.lower_ in MAKING_VERBS for c in root.children)
+    priced = root.dep_ == "nsubj" and root.head.lower_ in _PRICE_VERBS
+    if (before is not None and before.lower_ in _PRODUCT_ADJECTIVES) or launched or priced:
+        return _STRONG_VOTE
     return 0.0
 
 
@@ -791,11 +878,69 @@ def _with_first_name(tokens: list[Token]) -> list[Token]:
             and previous.lower_ not in TITLE_WORDS | HONORIFICS | EXTRA_TITLES
             and title.lower_ in HONORIFICS | EXTRA_TITLES | KINSHIP_TITLES):
         return [previous, *tokens]
-    # A first name the recogniser took for a nationality: "[Reese] Witherspoon".
+    # A first name the recogniser took for a nationality: "[Reese] Witherspoon" (before a
+    # full name, "German Wolfram Mulle", it is the nationality).
     if (previous.ent_type_ == "NORP" and previous.tag_ == "NNP" and previous.dep_ == "compound"
-            and previous.head in tokens and tokens[-1].ent_type_ == "PERSON"):
+            and previous.head in tokens and tokens[-1].ent_type_ == "PERSON"
+            and len(tokens) == 1):
         return [previous, *tokens]
     return tokens
+
+
+_MEMBER_DETERMINERS = frozenset(("a", "an", "another", "every", "each", "any", "one"))
+
+
+def _with_cut_prefix(tokens: list[Token], kind: ActorType) -> list[Token]:
+    """The first word of an organisation's or place's name that the recogniser cut off:
+    "Go [Digital]", "Track and [Field]" is not this (no compound). The word before is a
+    capitalised proper noun inside the sentence, no title, compounded to the name."""
+    if kind not in ("organization", "place") or not tokens:
+        return tokens
+    doc = tokens[0].doc
+    i = tokens[0].i
+    if i == 0:
+        return tokens
+    previous = doc[i - 1]
+    if (previous.tag_ == "NNP" and previous.is_title and not previous.ent_type_
+            and not previous.is_sent_start and previous.dep_ == "compound"
+            and previous.head in tokens
+            and previous.lower_ not in TITLE_WORDS | HONORIFICS | EXTRA_TITLES | NOT_NAMES):
+        return [previous, *tokens]
+    return tokens
+
+
+def _may_be_name_word(token: Token, span: Span) -> bool:
+    """Whether `token`, inside `span` (the exact form of a known person's name), can be that
+    name: a proper noun outside any recognised entity, or a capitalised word inside the
+    sentence whose recognised entity is exactly the span ("Ebeling reminisced", tagged a verb
+    and an organisation, and dropped as junk when cleaned alone)."""
+    exact = token.ent_type_ and token.ent_iob_ in ("B", "I") and _entity_is(span)
+    if token.ent_type_ and not exact:
+        return False
+    if token.tag_ in ("NNP", "NNPS"):
+        return True
+    return token.text[:1].isupper() and not token.is_sent_start and bool(exact)
+
+
+def _entity_is(span: Span) -> bool:
+    """The recogniser's entity at the span's start covers exactly the span."""
+    return any(ent.start == span.start and ent.end == span.end for ent in span.doc.ents)
+
+
+def _is_first_name_of(tokens: Sequence[Token]) -> bool:
+    """A one-word "nationality" that is the first name of an unlabelled surname right after
+    it: a singular proper noun (nationalities are adjectives or plurals) compounded to a
+    capitalised proper noun that ends the name and is no organisation word."""
+    if len(tokens) != 1:
+        return False
+    first = tokens[0]
+    head = first.head
+    doc = first.doc
+    after = doc[head.i + 1] if head.i + 1 < len(doc) else None
+    return (first.tag_ == "NNP" and first.dep_ == "compound" and head.i == first.i + 1
+            and head.tag_ == "NNP" and head.is_title and not head.ent_type_
+            and head.lower_ not in ORG_SUFFIXES | ORG_CONTEXT | PLACE_CONTEXT
+            and not (after is not None and after.tag_ in ("NNP", "NNPS")))
 
 
 def _after_title(span: Span) -> bool:
@@ -823,6 +968,10 @@ def _is_not_an_actor(span: Span, text: str) -> bool:
     doc = span.doc
     if any(t.ent_type_ in _NOT_ACTOR_LABELS for t in span):
         return True
+    # A name that is the whole of a quotation is a slogan or a title, not someone acting: a
+    # shirt that read "Fascist Trump", the film "Monsoon Wedding".
+    if len(span) > 1 and _fills_quotation(span):
+        return True
     # A party to a court case: "Abbott v. Burke" names the case, not two actors.
     neighbours = [doc[i].lower_ for i in (span.start - 1, span.end) if 0 <= i < len(doc)]
     if any(word in ("v.", "v", "vs.", "vs") for word in neighbours):
@@ -837,6 +986,17 @@ def _is_not_an_actor(span: Span, text: str) -> bool:
     return False
 
 
+def _fills_quotation(span: Span) -> bool:
+    """The span is all a pair of quote marks holds ("Fascist Trump," with the comma inside)."""
+    doc = span.doc
+    if span.start == 0 or not doc[span.start - 1].is_quote:
+        return False
+    end = span.end
+    while end < len(doc) and doc[end].is_punct and not doc[end].is_quote and end - span.end < 2:
+        end += 1
+    return end < len(doc) and doc[end].is_quote
+
+
 def _context_nouns(span: Span) -> set[str]:
     """Common nouns that classify the name: compounds before it ("newspaper Gazeta"),
     an appositive ("Harbin, a city"), or the noun it modifies ("the Gazeta newspaper")."""
@@ -846,6 +1006,9 @@ def _context_nouns(span: Span) -> set[str]:
         if child.dep_ == "appos" and child.tag_ in ("NN", "NNS"):
             nouns.add(child.lower_)
     if root.dep_ == "compound" and root.head.tag_ in ("NN", "NNS") and root.head.i > root.i:
+        nouns.add(root.head.lower_)
+    # The name in apposition after the noun: "the car buying website Parker's".
+    if root.dep_ == "appos" and root.head.tag_ in ("NN", "NNS") and root.head.i < root.i:
         nouns.add(root.head.lower_)
     return nouns
 
@@ -933,11 +1096,15 @@ def _fuller_names(keys: Sequence[str], votes: dict[str, Votes],
             if 2 <= len(key.split()) <= 4 and votes[key]["person"] > 0
             and not set(key.split()) & _FUNCTION_WORDS]
     surnames = {key.split()[-1] for key in full}
+    first_names = {key.split()[0] for key in full} - surnames
     result: dict[str, list[str]] = {}
     for key in keys:
-        if key in strong_other or _winner(votes[key]) == "group":
-            continue
         words = key.split()
+        if key in strong_other or (_winner(votes[key]) == "group" and not (
+                len(words) == 1 and words[0] in first_names)):
+            # A nationality stands for itself; a first name the recogniser took for one
+            # ("Reese had ...") joins the person it names in full.
+            continue
         owners = [
             other for other in full if other != key and set(words) < set(other.split())
             and (words[-1] == other.split()[-1]
@@ -947,6 +1114,28 @@ def _fuller_names(keys: Sequence[str], votes: dict[str, Votes],
         if owners:
             result[key] = owners
     return result
+
+
+def _prominence(by_key: dict[str, list[Mention]],
+                fuller: dict[str, list[str]]) -> dict[str, tuple[int, int]]:
+    """How central each full name is to the story: how often it is written in full, then how
+    early it is introduced (news writing introduces its main subject first). A first name on
+    its own does not count: relatives in passing get one ("her husband, Tom")."""
+    return {key: (len(group), -min(m.start for m in group))
+            for key, group in by_key.items() if key not in fuller}
+
+
+def _shared_name_owner(candidates: Sequence[str], paragraph: int,
+                       last_seen: dict[str, tuple[int, int]],
+                       prominence: dict[str, tuple[int, int]]) -> str:
+    """Which of several people a shared short name ("Clinton" with Bill and Hillary) means:
+    the one named in full in the same paragraph (the latest of them), else the one the story
+    is about. Checked on PolNeAR train and dev: "the one named last anywhere before" sent
+    a family's name to whichever relative the story had mentioned in passing."""
+    local = [c for c in candidates if last_seen.get(c, (0, 0))[0] == paragraph]
+    if local:
+        return max(local, key=lambda c: last_seen[c][1])
+    return max(candidates, key=lambda c: (prominence.get(c, (0, -10**9)), -len(c)))
 
 
 _FUNCTION_WORDS = frozenset(("of", "the", "and", "for", "in", "on", "at", "to", "&"))

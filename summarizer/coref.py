@@ -46,10 +46,8 @@ _MAX_CHAIN = 6
 _SUBJECTS = ("nsubj", "nsubjpass")
 _GENDERED_PRONOUNS = {"he": "male", "him": "male", "his": "male", "himself": "male",
                       "she": "female", "her": "female", "hers": "female", "herself": "female"}
-_OPENING_MARKS = "“«„"
 # Keys of unnamed subjects start with this; no actor key does.
 _NOMINAL = "#nominal:"
-_CLOSING_MARKS = "”»"
 
 
 @dataclass(frozen=True)
@@ -61,21 +59,104 @@ class _Reference:
     weight: float
 
 
+# Quotation marks by family. Some outlets write double quotes as two typewriter marks,
+# `` ... '' or '' ... ''. A mark of another family inside an open quote is a quote within the
+# quote (a title, someone else's words), never the end of the outer one.
+_CURLY_OPENING = "“«„"
+_CURLY_CLOSING = "”»"
+_SENTENCE_END = ".?!…"
+
+
+@dataclass(frozen=True)
+class QuotedText:
+    """The quoted parts of one paragraph: `closed` are (start, end) of the words between a
+    pair of marks; `left_open` is where a quote not closed by the paragraph end starts."""
+
+    closed: tuple[tuple[int, int], ...]
+    left_open: int | None
+
+
+def _mark_at(text: str, i: int) -> tuple[str, str, int] | None:
+    """The quotation mark at `text[i]`: (family, "open"/"close"/"either", width)."""
+    ch = text[i]
+    if text.startswith("``", i):
+        return "typewriter", "open", 2
+    if text.startswith("''", i):
+        return "typewriter", "either", 2
+    if ch in _CURLY_OPENING:
+        return "curly", "open", 1
+    if ch in _CURLY_CLOSING:
+        return "curly", "close", 1
+    if ch == '"':
+        return "straight", "either", 1
+    return None
+
+
+def opens_quote(text: str, i: int, width: int = 1) -> bool:
+    """A symmetric quotation mark opens when it starts a word: after a space or bracket,
+    before a non-space."""
+    before = text[i - 1] if i else " "
+    after = text[i + width] if i + width < len(text) else " "
+    return (before.isspace() or before in "([{—–-:") and not after.isspace()
+
+
+def pair_quotation_marks(text: str) -> QuotedText:
+    """Pair the quotation marks of one paragraph; stray closing marks are ignored.
+
+    Besides nesting, one case splits a quote: a mark that opens a new sentence while a quote
+    of its family is open ('... again. "As I got older ...'). That is a quote carried over a
+    paragraph break in a text whose paragraphs were run together (BBC style): the first part
+    was left open, and a new one opens here.
+    """
+    closed: list[tuple[int, int]] = []
+    outer: tuple[str, int] | None = None  # family and content start of the open quote
+    inner: str | None = None  # family of a quote open inside it
+    i = 0
+    while i < len(text):
+        mark = _mark_at(text, i)
+        if mark is None:
+            i += 1
+            continue
+        family, role, width = mark
+        if role == "either":
+            role = "open" if opens_quote(text, i, width) else "close"
+        if outer is None:
+            if role == "open":
+                outer, inner = (family, i + width), None
+        elif inner is not None:
+            if family == inner and role == "close":
+                inner = None
+            elif role == "close" and family == outer[0]:
+                # The inner quote never closed: the outer one ends here all the same.
+                closed.append((outer[1], i))
+                outer, inner = None, None
+        elif role == "open" and family != outer[0]:
+            inner = family
+        elif role == "open":
+            if text[outer[1]: i].rstrip()[-1:] in _SENTENCE_END:
+                end = len(text[:i].rstrip())
+                if end > outer[1]:
+                    closed.append((outer[1], end))
+                outer = (family, i + width)
+            # Otherwise a stray opening mark inside the quote: skipped.
+        else:
+            # A closing mark of any family closes: mixed typography ("“...\"") is common.
+            if i > outer[1]:
+                closed.append((outer[1], i))
+            outer = None
+        i += width
+    left_open = outer[1] if outer is not None and outer[1] < len(text) else None
+    return QuotedText(tuple(closed), left_open)
+
+
 def quoted_ranges(text: str) -> list[tuple[int, int]]:
-    """The char ranges of `text` (one paragraph) inside quotation marks: curly, straight, and
-    the typewriter pairs `` '' and '' '' some outlets use. A mark left open runs to the end
-    (a quote that continues into the next paragraph)."""
-    normal = text.replace("``", "“ ").replace("''", "” ")
-    ranges = []
-    opened: int | None = None
-    for i, ch in enumerate(normal):
-        if ch in _OPENING_MARKS or (ch == '"' and opened is None):
-            opened = i + 1
-        elif (ch in _CLOSING_MARKS or ch == '"') and opened is not None:
-            ranges.append((opened, i))
-            opened = None
-    if opened is not None:
-        ranges.append((opened, len(text)))
+    """The char ranges of `text` (one paragraph) inside quotation marks (see
+    `pair_quotation_marks`). A quote left open runs to the end (a quote that continues into
+    the next paragraph)."""
+    quoted = pair_quotation_marks(text)
+    ranges = list(quoted.closed)
+    if quoted.left_open is not None:
+        ranges.append((quoted.left_open, len(text)))
     return ranges
 
 
@@ -114,7 +195,9 @@ class _Resolver:
             if token is None or self.in_quotes(token):
                 continue
             head = _head_of_mention(token, mention.end - mention.start)
-            self.references[mention.sentence].append(
+            # A name the recogniser ran over a sentence break ("... Malcolm X. Attallah
+            # Shabazz recalled ...") counts in the sentence where its head has its role.
+            self.references[self.index.sentence_of(head)].append(
                 _Reference(mention.start, mention.key, _role_weight(head)))
 
     def _collect_nominals(self) -> None:
@@ -295,7 +378,8 @@ def _head_of_mention(token: Token, length: int) -> Token:
     tokens = [t for t in doc[token.i:] if t.idx < end]
     inside = {t.i for t in tokens}
     heads = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
-    return heads[0] if heads else token
+    # Several heads when the span is not one phrase: the one with the most salient role.
+    return max(heads, key=_role_weight) if heads else token
 
 
 def _role_weight(head: Token) -> float:

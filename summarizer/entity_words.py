@@ -73,7 +73,20 @@ PERSON_NOUNS: frozenset[str] = _words("""
     supporter voter activist farmer engineer historian expert scientist
     """)
 # Titles written before a name (beside `speech.HONORIFICS`), and never a name on their own:
-# "Cardinal Cormac Murphy-O'Connor", "the Cardinal will ask".
+# "Cardinal Cormac Murphy-O'Connor", "the Cardinal will ask", "AG Lynch" (attorney general;
+# a company's "AG" follows its name, "Siemens AG", and is never stripped from the front).
 EXTRA_TITLES: frozenset[str] = _words("""
-    cardinal archbishop bishop rabbi imam sheikh pastor reverend
+    cardinal archbishop bishop rabbi imam sheikh pastor reverend olympian champion skipper
+    ag
+    """)
+# Descriptions written right before a person's name, besides `speech.TITLE_WORDS`: "heptathlon
+# champion Carolina Kluft", "Committee chairman Edward Leigh" (a title word there is about
+# the person, whatever noun comes before it).
+NAME_DESCRIPTIONS: frozenset[str] = _words("""
+    champion olympian skipper captain striker midfielder goalkeeper defender batsman bowler
+    all-rounder sprinter jockey golfer boxer""")
+# Nouns beside a name that say it is a company (beside `speech.ORG_CONTEXT`): "its Alfa Romeo
+# division", "Jaguar, a unit of Ford". Not "brand": "the Trump brand" is still the person.
+BUSINESS_NOUNS: frozenset[str] = _words("""
+    division subsidiary unit marque conglomerate retailer lender insurer airline carrier chain
     """)

@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from summarizer.actors import ActorIndex
+from summarizer.coref import pair_quotation_marks
 from summarizer.speech import (
+    DESCRIBE_VERBS,
     EXPRESS_OBJECTS,
     OBJECT_CONTENT_VERBS,
     PHRASAL_SPEECH_VERBS,
@@ -39,7 +41,6 @@ from summarizer.speech import (
 from summarizer.types import Article, Quote, QuoteKind
 
 _OPENING = "“«„"
-_CLOSING = "”»"
 _STRAIGHT = '"'
 _MIN_CONTENT_TOKENS = 3
 _SUBJECTS = ("nsubj", "nsubjpass")
@@ -130,19 +131,10 @@ def _quoted_segments(article: Article) -> Iterator[_Segment]:
     closed: list[list[_Segment]] = []
     left_open: list[int | None] = []  # where a quote left open at the paragraph end starts
     for paragraph in paragraphs:
-        text = paragraph.text
-        segments = []
-        opened: int | None = None
-        for i, ch in enumerate(text):
-            if ch in _OPENING or (ch == _STRAIGHT and opened is None and _opens(text, i)):
-                opened = i + 1
-            elif (ch in _CLOSING or ch == _STRAIGHT) and opened is not None:
-                if i > opened:
-                    segments.append(_Segment(paragraph.number, paragraph.start + opened,
-                                             paragraph.start + i, continues=False))
-                opened = None
-        closed.append(segments)
-        left_open.append(opened if opened is not None and opened < len(text) else None)
+        quoted = pair_quotation_marks(paragraph.text)
+        closed.append([_Segment(paragraph.number, paragraph.start + a, paragraph.start + b,
+                                continues=False) for a, b in quoted.closed])
+        left_open.append(quoted.left_open)
     # A quote left open carries on only when the next paragraph reopens it and the run of
     # paragraphs is closed in the end (news style). A run that never closes is unbalanced:
     # skipped, not guessed at. (Checking the next paragraph's first character alone took the
@@ -150,12 +142,12 @@ def _quoted_segments(article: Article) -> Iterator[_Segment]:
     carries_on = [False] * len(paragraphs)
     for position in reversed(range(len(paragraphs) - 1)):
         following = paragraphs[position + 1]
-        if left_open[position] is None or not following.text.startswith(
-            tuple(_OPENING + _STRAIGHT)
-        ):
+        width = _opening_width(following.text)
+        if left_open[position] is None or not width:
             continue
-        reopened_closes = any(s.start == following.start + 1 for s in closed[position + 1])
-        reopened_runs_on = left_open[position + 1] == 1 and carries_on[position + 1]
+        reopened_closes = any(s.start == following.start + width
+                              for s in closed[position + 1])
+        reopened_runs_on = left_open[position + 1] == width and carries_on[position + 1]
         carries_on[position] = reopened_closes or reopened_runs_on
     for position, paragraph in enumerate(paragraphs):
         yield from closed[position]
@@ -165,12 +157,11 @@ def _quoted_segments(article: Article) -> Iterator[_Segment]:
                            paragraph.start + len(paragraph.text), continues=True)
 
 
-def _opens(text: str, i: int) -> bool:
-    """A straight quotation mark opens when it starts a word: after a space or bracket,
-    before a non-space."""
-    before = text[i - 1] if i else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    return (before.isspace() or before in "([{—–-:") and not after.isspace()
+def _opening_width(text: str) -> int:
+    """The width of the quotation mark that opens `text`, or 0 when none does."""
+    if text.startswith(("``", "''")):
+        return 2
+    return 1 if text[:1] and text[:1] in _OPENING + _STRAIGHT else 0
 
 
 def _direct_quotes(article: Article, docs: Sequence[Doc], index: ActorIndex,
@@ -184,6 +175,11 @@ def _direct_quotes(article: Article, docs: Sequence[Doc], index: ActorIndex,
         doc = docs[segment.paragraph - 1]
         cue = _cue_for_segment(doc, paragraph.start, segment, segments_in[segment.paragraph])
         content = (segment.start, segment.end)
+        if cue is None and _opens_with_label(doc, paragraph.start, segment):
+            # A transcript's quoted "WALLACE: ..." line: a new speaker, whom
+            # `_label_quotes` names; neither the quote before nor a colon before carries on.
+            previous, previous_segment = None, segment
+            continue
         if cue is None:
             # An uncued quote right after a cued one (the same sentence run, or a quote that
             # continues over a paragraph break) carries on the same speaker.
@@ -229,6 +225,15 @@ def _direct_quotes(article: Article, docs: Sequence[Doc], index: ActorIndex,
         found.append(previous)
         previous_segment = segment
     return found
+
+
+def _opens_with_label(doc: Doc, base: int, segment: _Segment) -> bool:
+    """True when the quoted words open with a speaker label ("WALLACE: Let's start ...")."""
+    first = next((t for t in doc if t.idx >= segment.start - base), None)
+    if first is None:
+        return False
+    label = _speaker_label(first.sent)
+    return label is not None and label.start_char >= segment.start - base
 
 
 def _enclosing_content(cue: Token, base: int,
@@ -285,7 +290,22 @@ def _cue_for_segment(doc: Doc, base: int, segment: _Segment,
                         else token.idx - local_end)
             if best is None or distance < best[0]:
                 best = (distance, token, cue_text)
-    return (best[1], best[2]) if best else None
+    if best is None:
+        return None
+    outer = _reporting_cue(best[1], quoted)
+    return (outer, _cue_words(outer) or best[2]) if outer is not best[1] else (best[1], best[2])
+
+
+def _reporting_cue(cue: Token, quoted: Sequence[tuple[int, int]]) -> Token:
+    """The outermost speech verb that reports `cue`'s clause: in "Mr Howard said Mr Blunkett
+    had complained he had inherited a "giant mess"", Howard speaks; the complaint is his
+    account of Blunkett's words."""
+    while cue.dep_ == "ccomp" and cue.head.i != cue.i:
+        head = cue.head
+        if _cue_words(head) is None or any(a - 1 <= head.idx < b + 1 for a, b in quoted):
+            break
+        cue = head
+    return cue
 
 
 def _colon_before(doc: Doc, colon: Token, quote_start: int) -> bool:
@@ -302,7 +322,8 @@ def _introduced_by_colon(article: Article, segment: _Segment, docs: Sequence[Doc
         return False
     before = article.paragraphs[segment.paragraph - 2]
     current = article.paragraphs[segment.paragraph - 1]
-    if not before.text.rstrip().endswith(":") or segment.start - current.start > 1:
+    if (not before.text.rstrip().endswith(":")
+            or segment.start - current.start > max(1, _opening_width(current.text))):
         return False
     doc = docs[segment.paragraph - 2]
     sentence = list(doc.sents)[-1]
@@ -479,7 +500,7 @@ def _cue_words(token: Token) -> str | None:
     if word not in SPEECH_VERBS and not (
         word in OBJECT_CONTENT_VERBS
         and any(c.lower_ in EXPRESS_OBJECTS for c in token.rights)
-    ):
+    ) and not (word in DESCRIBE_VERBS and any(c.lower_ == "as" for c in token.rights)):
         return None
     if word in ("told", "tell", "tells", "telling") and not any(
         c.dep_ in ("ccomp", "dobj", "dative") for c in token.children

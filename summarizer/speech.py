@@ -28,6 +28,7 @@ _REGULAR_SPEECH_VERBS = _words("""
     add acknowledge announce argue assert claim comment complain confirm contend declare deny
     emphasize emphasise explain insist note remark reply respond state stress testify tweet
     warn admit report reiterate recall predict accuse ask post explain
+    concede joke retort repeat
 """)
 _IRREGULAR_SPEECH_VERBS = {
     "say": {"say", "says", "said", "saying"},
@@ -48,7 +49,11 @@ PHRASAL_SPEECH_VERBS: dict[str, str] = {
 # for Y", "warned of Y".
 OBJECT_CONTENT_VERBS: frozenset[str] = frozenset(
     _regular_forms("accuse") | _regular_forms("warn") | _regular_forms("express")
+    | _regular_forms("describe")
 )
+# "described" reports speech only with "as": "described the device as '...'" (PolNeAR
+# annotates it as a cue), not "described the scene".
+DESCRIBE_VERBS: frozenset[str] = frozenset(_regular_forms("describe"))
 # "expressed" reports speech only with these objects ("expressed hope", not "expressed milk").
 EXPRESS_OBJECTS: frozenset[str] = _words(
     "hope hopes concern concerns confidence doubt doubts regret support opposition"

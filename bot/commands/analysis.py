@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import BriefingBot
-from bot.commands.common import bot_of, heavy, reply_embed, reply_pages
+from bot.commands.common import bot_of, charge, reply_embed, reply_pages
 from bot.errors import BotError
 from bot.formatting import (
     actors_pages,
@@ -31,8 +31,12 @@ AUTOCOMPLETE_WAIT = 2.0  # Discord drops autocomplete answers after 3 s
 
 
 async def _briefing(interaction: discord.Interaction, options: AnalysisOptions) -> Briefing:
+    """The briefing, charging the user's cooldown only when it must be analysed afresh."""
     bot = bot_of(interaction)
-    return await bot.worker.analyse(bot.article_for(interaction.channel_id), options)
+    article = bot.article_for(interaction.channel_id)
+    if bot.worker.peek(article, options) is None:
+        charge(interaction)
+    return await bot.worker.analyse(article, options)
 
 
 async def _quick_briefing(interaction: discord.Interaction,
@@ -66,7 +70,6 @@ class AnalysisCommands(commands.Cog):
 
     @app_commands.command(name="summary")
     @app_commands.describe(length=f"How many bullet points (1-{MAX_LENGTH}, default 5)")
-    @heavy
     async def summary(self, interaction: discord.Interaction,
                       length: app_commands.Range[int, 1, MAX_LENGTH] = 5) -> None:
         """Summarise the channel's article in bullet points."""
@@ -75,15 +78,23 @@ class AnalysisCommands(commands.Cog):
         await self._answer(interaction, options, summary_pages)
 
     @app_commands.command(name="topics")
-    @app_commands.describe(labels="Comma-separated topic labels for this server, or 'default'")
-    @heavy
+    @app_commands.describe(labels="Comma-separated topic labels, or 'default'",
+                           save="Keep these labels for the whole server (Manage Server)")
     async def topics(self, interaction: discord.Interaction,
-                     labels: app_commands.Range[str, 1, 2000] | None = None) -> None:
+                     labels: app_commands.Range[str, 1, 2000] | None = None,
+                     save: bool = False) -> None:
         """Rank the article's topics (zero-shot), optionally with your own labels."""
+        if save and labels is None:
+            raise BotError("Give the labels to save, e.g. labels:economy, war, space "
+                           "(or labels:default to go back to the built-in topics).")
+        if save and not interaction.permissions.manage_guild:
+            # The server's labels feed everyone's /topics and the daily post.
+            raise BotError("Saving labels for the whole server needs the Manage Server "
+                           "permission; without save, your labels apply to this reply only.")
         if labels is not None:
             chosen = None if labels.strip().lower() == "default" else parse_labels(labels)
             await interaction.response.defer(thinking=True)
-            if interaction.guild_id is not None:
+            if save and interaction.guild_id is not None:
                 await self.bot.store(self.bot.state.set_labels, interaction.guild_id, chosen)
             options = AnalysisOptions(sections=_sections("topics"), labels=chosen)
             briefing = await _briefing(interaction, options)
@@ -94,7 +105,6 @@ class AnalysisCommands(commands.Cog):
 
     @app_commands.command(name="topic")
     @app_commands.describe(name="One of the article's topics")
-    @heavy
     async def topic(self, interaction: discord.Interaction,
                     name: app_commands.Range[str, 1, 100]) -> None:
         """Show one topic of the article and the paragraphs about it."""
@@ -120,7 +130,6 @@ class AnalysisCommands(commands.Cog):
     @app_commands.describe(kind="Only people, organizations, places or groups",
                            everyone="Every actor found, not only the 12 key ones")
     @app_commands.rename(everyone="all")
-    @heavy
     async def actors(self, interaction: discord.Interaction,
                      kind: Literal["person", "organization", "place", "group"] | None = None,
                      everyone: bool = False) -> None:
@@ -130,7 +139,6 @@ class AnalysisCommands(commands.Cog):
 
     @app_commands.command(name="quotes")
     @app_commands.describe(speaker="Only quotes from this speaker")
-    @heavy
     async def quotes(self, interaction: discord.Interaction,
                      speaker: app_commands.Range[str, 1, 100] | None = None) -> None:
         """List who said what in the article, direct and reported."""
@@ -146,7 +154,6 @@ class AnalysisCommands(commands.Cog):
         return [app_commands.Choice(name=n, value=n) for n in choices(names, current)]
 
     @app_commands.command(name="briefing")
-    @heavy
     async def briefing(self, interaction: discord.Interaction) -> None:
         """Summary, top topics, actors and quotes in one message."""
         options = self.bot.options_for(interaction.guild_id, sections=ALL_SECTIONS)

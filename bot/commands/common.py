@@ -26,15 +26,15 @@ def bot_of(interaction: discord.Interaction) -> BriefingBot:
     return client
 
 
-def _heavy_cooldown(interaction: discord.Interaction) -> bool:
-    """Per-user cooldown shared by the commands that run an analysis (BRIEFING_COOLDOWN).
+def _bucket(interaction: discord.Interaction) -> app_commands.Cooldown | None:
+    """The user's bucket of the shared cooldown (BRIEFING_COOLDOWN), or None when it is off.
 
     The buckets live on the bot, not in the decorator, so two bots in one process (tests, a
     restart) never share them."""
     bot = bot_of(interaction)
     setting = bot.settings.cooldown
     if setting.rate == 0:
-        return True
+        return None
     now = time.time()
     if len(bot.cooldowns) > 10_000:  # forget users whose window has long passed
         for user_id in [u for u, b in bot.cooldowns.items() if b.get_tokens(now) == b.rate]:
@@ -43,13 +43,33 @@ def _heavy_cooldown(interaction: discord.Interaction) -> bool:
     if bucket is None:
         bucket = bot.cooldowns[interaction.user.id] = app_commands.Cooldown(setting.rate,
                                                                             setting.per)
-    retry_after = bucket.update_rate_limit(now)
-    if retry_after:
-        raise app_commands.CommandOnCooldown(bucket, retry_after)
+    return bucket
+
+
+def heavy_cooldown(interaction: discord.Interaction) -> bool:
+    """Charge the user's cooldown now: for commands that always start new work (a digest,
+    briefing a message's link)."""
+    charge(interaction)
     return True
 
 
-heavy = app_commands.check(_heavy_cooldown)
+def charge(interaction: discord.Interaction) -> None:
+    """Take one turn from the user's cooldown. The analysis commands call it only once they
+    know the answer is not already at hand, so asking /summary, /topics, /actors and
+    /quotes about an article analysed a moment ago costs nothing.
+
+    Raises:
+        CommandOnCooldown: none is left.
+    """
+    bucket = _bucket(interaction)
+    if bucket is None:
+        return
+    retry_after = bucket.update_rate_limit(time.time())
+    if retry_after:
+        raise app_commands.CommandOnCooldown(bucket, retry_after)
+
+
+heavy = app_commands.check(heavy_cooldown)
 
 
 class Pager(discord.ui.View):

@@ -32,7 +32,8 @@ class ScheduleCommands(commands.GroupCog, group_name="schedule",
 
     def _describe(self, schedule: Schedule) -> str:
         return (f"Every day at {schedule.time} ({schedule.timezone}) in "
-                f"<#{schedule.channel_id}>, about that channel's article.")
+                f"<#{schedule.channel_id}>: a digest when more than one article joined that "
+                "channel's reading list since the last post, otherwise its article's briefing.")
 
     @app_commands.command(name="set")
     @app_commands.describe(channel="Where to post", time="HH:MM, 24-hour clock",

@@ -66,7 +66,7 @@ class Backends:
 
             self.progress("Loading the sentence embedder (all-MiniLM-L6-v2)...")
             return MiniLMEmbedder(precision=self.config.embedding_precision,
-                                  export_dir=self.config.export_dir)
+                                  export_dir=self.config.export_dir, progress=self.progress)
 
         return self._get("embedder", load)
 

@@ -35,8 +35,9 @@ import hashlib
 import os
 import tempfile
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -97,7 +98,8 @@ class MiniLMEmbedder:
 
     def __init__(self, precision: Precision = "auto", batch_size: int = 8,
                  max_tokens: int = 256, memo_size: int = 4096, runtime: Runtime = "auto",
-                 export_dir: Path | None = None, threads: int | None = None) -> None:
+                 export_dir: Path | None = None, threads: int | None = None,
+                 progress: Callable[[str], None] | None = None) -> None:
         if precision not in ("auto", "fp32", "int8", "bf16"):
             raise ModelError(f"Unknown precision {precision!r}; use auto, fp32, int8 or bf16.")
         requested = runtime
@@ -120,7 +122,8 @@ class MiniLMEmbedder:
         onnx_file = None
         if runtime == "onnx":
             try:
-                onnx_file = ensure_onnx(self.path, export_dir or default_export_dir(), precision)
+                onnx_file = ensure_onnx(self.path, export_dir or default_export_dir(), precision,
+                                        progress=progress)
             except ModelError:
                 # A read-only home must not make the embedded models unusable: PyTorch runs
                 # the same fp32 model, only slower to start.
@@ -249,19 +252,35 @@ def _fingerprint(path: Path) -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:12]
 
 
-def ensure_onnx(path: Path, export_dir: Path, precision: str) -> Path:
+def ensure_onnx(path: Path, export_dir: Path, precision: str,
+                progress: Callable[[str], None] | None = None) -> Path:
     """The ONNX file of the model at `precision` ("fp32" or "int8"), exported (and
-    quantized) on first use. Written atomically, so concurrent first runs are safe."""
+    quantized) on first use. Written atomically, so concurrent first runs are safe.
+
+    Args:
+        progress: told what happens during the one-time preparation (tens of seconds on
+            two cores), so a first run never pauses silently; nothing is said after.
+    """
+    say = progress or (lambda _: None)
     fingerprint = _fingerprint(path)
     fp32 = export_dir / f"all-MiniLM-L6-v2-{fingerprint}-fp32.onnx"
     target = export_dir / f"all-MiniLM-L6-v2-{fingerprint}-{precision}.onnx"
     if target.is_file():
         return target
+    steps = (0 if fp32.is_file() else 1) + (1 if precision == "int8" else 0)
+    step = 0
     try:
         export_dir.mkdir(parents=True, exist_ok=True)
         if not fp32.is_file():
+            step += 1
+            say(f"First run on this machine: exporting the sentence encoder to ONNX "
+                f"(step {step} of {steps}, about 20 s, once)...")
+            started = time.monotonic()
             _atomic(fp32, lambda out: _export_onnx(path, out))
+            say(f"Exported in {time.monotonic() - started:.0f} s.")
         if precision == "int8" and not target.is_file():
+            step += 1
+            say(f"Quantizing the sentence encoder to int8 (step {step} of {steps}, once)...")
             _atomic(target, lambda out: _quantize(fp32, out))
     except (OSError, ImportError, RuntimeError) as error:
         raise ModelError(f"Could not prepare the ONNX model in {export_dir}: {error}") from error

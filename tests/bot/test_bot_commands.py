@@ -65,12 +65,18 @@ async def test_analysis_commands_and_options(fake: FakeDiscord, db: Path) -> Non
         assert summary.callback is not None and summary.callback.json["type"] == 5
         assert description(summary).count("•") == 2
 
-        topics = await fake.command("topics", [option("labels", "economy, war, diplomacy")])
+        # A member's own labels apply to that reply only.
+        mine = await fake.command("topics", [option("labels", "ports, rivers, roads")])
+        assert "rivers" in description(mine)
+        assert "rivers" not in description(await fake.command("topics"))
+        topics = await fake.command("topics", [option("labels", "economy, war, diplomacy"),
+                                               option("save", True, kind=5)])
         assert "diplomacy" in description(topics)
-        # The labels are now this server's: /topics without labels and /briefing use them.
+        # Saved (with Manage Server), they are this server's: /topics and /briefing use them.
         again = await fake.command("topics")
         assert "economy" in description(again)
-        reset = await fake.command("topics", [option("labels", "default")])
+        reset = await fake.command("topics", [option("labels", "default"),
+                                              option("save", True, kind=5)])
         assert "politics" in description(reset)
 
         topic = await fake.command("topic", [option("name", "business")])
@@ -91,11 +97,11 @@ async def test_analysis_commands_and_options(fake: FakeDiscord, db: Path) -> Non
         briefing = await fake.command("briefing")
         assert set(fields(briefing)) == {"Summary", "Top topics", "Top actors", "Top quotes"}
 
-        for exchange in (summary, topics, again, reset, topic, missing, people, everyone, quotes,
-                         briefing):
+        for exchange in (summary, mine, topics, again, reset, topic, missing, people, everyone,
+                         quotes, briefing):
             check_clean(exchange)
-    assert all(options.labels == ("economy", "war", "diplomacy")
-               for _, options in analyzer.calls[1:2])
+    asked = [options.labels for _, options in analyzer.calls if options.labels]
+    assert asked[:2] == [("ports", "rivers", "roads"), ("economy", "war", "diplomacy")]
 
 
 async def test_autocomplete_topics_and_speakers(fake: FakeDiscord, db: Path) -> None:
@@ -301,6 +307,22 @@ async def test_cooldown_on_heavy_commands(fake: FakeDiscord, db: Path) -> None:
         assert not light.ephemeral
 
 
+async def test_answers_already_at_hand_cost_no_cooldown(fake: FakeDiscord, db: Path) -> None:
+    from bot.settings import Cooldown
+
+    analyzer = FakeAnalyzer()
+    async with running_bot(fake, analyzer, db, cooldown=Cooldown(rate=2, per=60)):
+        assert not (await fake.command("summary")).ephemeral  # fresh: charged (1 of 2)
+        for _ in range(3):  # the same answer again: served from memory, free
+            assert not (await fake.command("summary")).ephemeral
+        actors = await fake.command("actors")
+        assert not actors.ephemeral, actors.final  # fresh: charged (2 of 2)
+        assert not (await fake.command("summary")).ephemeral  # still free
+        refused = await fake.command("quotes")  # fresh, and no turn left
+        assert refused.ephemeral and refused.final["content"].startswith("Slow down")
+    assert len(analyzer.calls) == 2
+
+
 async def test_article_text_cannot_ping(fake: FakeDiscord, db: Path) -> None:
     async with running_bot(fake, FakeAnalyzer(hostile=True), db):
         for name in ("summary", "topics", "quotes", "briefing"):
@@ -315,3 +337,14 @@ async def test_commands_in_direct_messages(fake: FakeDiscord, db: Path) -> None:
     async with running_bot(fake, FakeAnalyzer(), db):
         summary = await fake.command("summary", guild_id=None, channel_id=CHANNEL_ID + 50)
         check_clean(summary)
+
+
+async def test_saving_server_labels_needs_manage_server(fake: FakeDiscord, db: Path) -> None:
+    async with running_bot(fake, FakeAnalyzer(), db) as bot:
+        refused = await fake.command("topics", [option("labels", "cats, dogs"),
+                                                option("save", True, kind=5)],
+                                     permissions=0)
+        assert refused.ephemeral and "Manage Server" in refused.final["content"]
+        assert bot.state.labels(GUILD_ID) is None
+        nothing = await fake.command("topics", [option("save", True, kind=5)])
+        assert nothing.ephemeral and "Give the labels to save" in nothing.final["content"]

@@ -63,7 +63,8 @@ async def test_restart_keeps_state_and_catches_up_once(fake: FakeDiscord,
             "after two years of repairs, the city said in a statement. " * 3)
     async with running_bot(fake, FakeAnalyzer(), db, clock=clock):
         await fake.command("schedule", SCHEDULE, resolved=RESOLVED)
-        await fake.command("topics", [{"name": "labels", "type": 3, "value": "roads, rivers"}])
+        await fake.command("topics", [{"name": "labels", "type": 3, "value": "roads, rivers"},
+                                      {"name": "save", "type": 5, "value": True}])
         await fake.command("article", [{"name": "text", "type": 1, "options": [
             {"name": "text", "type": 3, "value": text}]}], channel_id=OTHER_CHANNEL_ID)
 

@@ -308,3 +308,16 @@ def test_actors_pages_show_the_key_actors_unless_all_are_asked_for() -> None:
     everyone = "\n".join(page.description or ""
                          for page in formatting.actors_pages(briefing, everyone=True))
     assert "Person Number19" in everyone and "more, less prominent" not in everyone
+
+
+@pytest.mark.parametrize("name", ["**loud**", "_quiet_", "~~gone~~", "`code`", "a*b_c"])
+def test_user_given_names_in_titles_are_shown_as_written(name: str) -> None:
+    briefing = Briefing(article=sample_article(), models=MODELS,
+                        topics=(Topic(name, 0.5, (1,), ()),),
+                        quotes=(Quote(name, "said", "We will act", "direct", 2),))
+    titles = [formatting.topic_pages(briefing, briefing.topics[0])[0].title or "",
+              formatting.quotes_pages(briefing, name)[0].title or ""]
+    for title in titles:
+        assert name in title.replace("\\", "")  # the reader sees the name as typed
+        unescaped = [i for i, c in enumerate(title) if c in "*_~`" and title[i - 1] != "\\"]
+        assert unescaped == [], title

@@ -102,3 +102,26 @@ def test_unwritable_export_folder_falls_back_to_torch(tmp_path: Path) -> None:
     assert embedder.embed(["hello world"]).shape == (1, 384)
     with pytest.raises(ModelError):
         MiniLMEmbedder(runtime="onnx", export_dir=blocker / "onnx")
+
+
+def test_the_one_time_export_says_what_it_does_and_is_silent_after(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from summarizer.backends import minilm
+
+    exported: list[Path] = []
+
+    def fake_export(path: Path, out: Path) -> None:  # the real one takes ~20 s
+        exported.append(out)
+        out.write_bytes(b"onnx")
+
+    monkeypatch.setattr(minilm, "_export_onnx", fake_export)
+    monkeypatch.setattr(minilm, "_quantize", lambda source, out: out.write_bytes(b"int8"))
+    said: list[str] = []
+    minilm.ensure_onnx(minilm.model_path(), tmp_path, "int8", progress=said.append)
+    assert len(exported) == 1
+    assert said[0].startswith("First run on this machine: exporting the sentence encoder")
+    assert "step 1 of 2" in said[0] and any("step 2 of 2" in line for line in said)
+    said.clear()
+    minilm.ensure_onnx(minilm.model_path(), tmp_path, "int8", progress=said.append)
+    minilm.ensure_onnx(minilm.model_path(), tmp_path, "fp32", progress=said.append)
+    assert said == [] and len(exported) == 1

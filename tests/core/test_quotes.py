@@ -6,6 +6,7 @@ import pytest
 
 from summarizer.article import article_from_text, sample_article
 from summarizer.backends.spacy_nlp import SpacyEntityRecognizer, SpacyPipeline
+from summarizer.coref import pair_quotation_marks
 from summarizer.people import People, analyse_people
 from summarizer.types import Article, Quote
 
@@ -226,3 +227,67 @@ def test_dateline_with_outlet_is_not_the_speaker(pipeline: SpacyPipeline) -> Non
                                   "have a good relationship with David Cameron.")
     assert people.quotes[0].speaker in ("Donald Trump", None)
     assert people.quotes[0].speaker != "LONDON"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("``We will win the seat,'' she said. ''And then the next one.''",
+                     ["We will win the seat,", "And then the next one."],
+                     id="typewriter-marks"),
+        pytest.param("The players' union said 'no' to the offer.", [], id="possessive-apostrophe"),
+        pytest.param('"The U.S. is not about “Equal Justice” anymore. It is',
+                     [], id="curly-inside-straight-is-nested"),
+        pytest.param('“He called it "nonsense" today,” she said.',
+                     ['He called it "nonsense" today,'], id="straight-inside-curly-is-nested"),
+        pytest.param('"First part ends here. "Second part runs on." Then narration.',
+                     ["First part ends here.", "Second part runs on."],
+                     id="reopened-after-sentence-end-splits"),
+    ],
+)
+def test_quotation_mark_pairing(text: str, expected: list[str]) -> None:
+    quoted = pair_quotation_marks(text)
+    assert [text[a:b] for a, b in quoted.closed] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        pytest.param("Ann Lee spoke at the rally. ``We will rebuild the old bridge next "
+                     "year,'' she said.", "Ann Lee", "We will rebuild the old bridge",
+                     id="typewriter-quote-marks"),
+        pytest.param('Dr. Ann Ward stated:\n\n"The agency has gone far beyond its powers. It '
+                     "is about “Equal Justice” no longer.\n\n\"The courts will have the last "
+                     'word on this matter."', "Ann Ward", "courts will have the last word",
+                     id="colon-block-with-nested-marks"),
+        pytest.param("Mr Howard said Mr Blunkett had complained he had inherited a \"giant "
+                     "mess\" at the Home Office.", "Howard", "giant mess",
+                     id="nested-speech-belongs-to-outer-speaker"),
+        pytest.param("Tom Hale described the device as a cheap laptop, \"We have to get the "
+                     "display down to below twenty dollars.\"", "Tom Hale",
+                     "We have to get the display down", id="described-as"),
+        pytest.param("Lu Kang repeated that China opposed hacking and acted against it.",
+                     "Lu Kang", "China opposed hacking", id="repeated-that"),
+        pytest.param("Mr Blair retorted voters remembered the record of the government.",
+                     "Blair", "voters remembered the record", id="retorted"),
+        pytest.param("Mira Nair met the cast in London. \"I said, get some rest, won't you,\" "
+                     "she joked. \"I'm not a fan of the underfed actor at all. This was a "
+                     "story about a woman. \"I love the fleshiness it brings.\"", "Mira Nair",
+                     "I love the fleshiness", id="quote-reopened-in-run-together-paragraphs"),
+    ],
+)
+def test_recall_classes(pipeline: SpacyPipeline, text: str, speaker: str,
+                        content: str) -> None:
+    _, people = analyse(pipeline, text)
+    quotes = [q for q in people.quotes if content in q.text]
+    assert quotes, people.quotes
+    assert quotes[0].speaker is not None and speaker in quotes[0].speaker
+
+
+def test_transcript_label_inside_quotes_is_a_new_speaker(pipeline: SpacyPipeline) -> None:
+    text = ("Partial transcript as follows:\n\n\"WALLACE: Let's start with the news on the "
+            "debate tonight.\n\n\"PENCE: Well, look, the American people have an important "
+            "choice to make.\"")
+    _, people = analyse(pipeline, text)
+    speakers = {q.speaker for q in people.quotes if "American people" in q.text}
+    assert speakers == {"PENCE"}

@@ -33,9 +33,9 @@ MAX_JUNK = 1
 # a fix makes the test fail until the article leaves this list, and any other article that
 # regresses fails as usual. benchmarks/eval_real.py prints what is wrong on each.
 NOT_YET = {
-    "split": {"bbc-entertainment-061", "polnear-nyt-trump-rallies"},
-    "mistyped": {"bbc-entertainment-061"},
-    "junk": {"bbc-business-049"},
+    "split": set(),
+    "mistyped": set(),
+    "junk": set(),
     "credit": set(),
 }
 

@@ -122,7 +122,7 @@ class FakeDiscord:
         await site.start()
         server = site._server
         assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
         return self
 
     async def stop(self) -> None:
@@ -232,7 +232,10 @@ class FakeDiscord:
         if parts[0] == "applications" and parts[-1] == "commands":
             scope = "global" if len(parts) == 3 else parts[3]
             if method == "PUT":
-                synced = [{**c, "id": str(self.next_id()), "application_id": str(APP_ID),
+                # Discord answers "" as the description of a context-menu command (which
+                # is sent without one).
+                synced = [{"description": "", **c, "id": str(self.next_id()),
+                           "application_id": str(APP_ID),
                            "version": "1", "default_member_permissions":
                            c.get("default_member_permissions"), "dm_permission": True,
                            "nsfw": c.get("nsfw", False)} for c in record.json]
@@ -393,6 +396,31 @@ class FakeDiscord:
             data["guild_id"] = str(guild_id)
         if resolved:
             data["resolved"] = resolved
+        exchange = await self.send(self.interaction_payload(kind=2, data=data, **who))
+        if wait:
+            await self.wait_final(exchange, timeout)
+        return exchange
+
+    def user_message(self, content: str = "", *, attachments: list[dict[str, Any]] | None = None,
+                     channel_id: int = CHANNEL_ID, author_id: int = OWNER_ID + 2) -> dict[str, Any]:
+        """A message some user posted (for message commands): its JSON as Discord sends it."""
+        message = self.message({"content": content}, channel_id)
+        message["author"] = self.user(author_id)
+        message["attachments"] = list(attachments or [])
+        return message
+
+    async def message_command(
+        self, name: str, message: dict[str, Any], *, wait: bool = True, timeout: float = 30.0,
+        **who: Any,
+    ) -> Exchange:
+        """Invoke a message (context-menu) command on `message`: an application command
+        interaction with data.type 3, `target_id`, and the message in `resolved.messages`."""
+        guild_id = who.get("guild_id", GUILD_ID)
+        data: dict[str, Any] = {"id": str(self.next_id()), "name": name, "type": 3,
+                                "target_id": message["id"],
+                                "resolved": {"messages": {message["id"]: message}}}
+        if guild_id:
+            data["guild_id"] = str(guild_id)
         exchange = await self.send(self.interaction_payload(kind=2, data=data, **who))
         if wait:
             await self.wait_final(exchange, timeout)
