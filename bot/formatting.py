@@ -104,25 +104,35 @@ def paginate(
     title: str, lines: Sequence[str], article: Article, *, empty: str
 ) -> list[discord.Embed]:
     """Pack `lines` into as few one-embed pages as fit the budgets."""
-    if not lines:
-        lines = [empty]
+    chunks = _chunks(list(lines) or [empty], LINES_PER_PAGE)
+    return [_page(title, chunk, _footer(article, number, len(chunks)))
+            for number, chunk in enumerate(chunks, start=1)]
+
+
+def _chunks(lines: Sequence[str], per_page: int, *,
+            keep_headings: bool = False) -> list[list[str]]:
+    """`lines`, each clipped, in pages within the text budget and `per_page` lines; with
+    `keep_headings`, a heading line (starting with `__`) never ends a page."""
     chunks: list[list[str]] = [[]]
     size = 0
     for raw in lines:
         line = clip(raw, LINE_LIMIT)
         if chunks[-1] and (size + len(line) + 1 > PAGE_TEXT_BUDGET
-                           or len(chunks[-1]) >= LINES_PER_PAGE):
-            chunks.append([])
-            size = 0
+                           or len(chunks[-1]) >= per_page):
+            carried = ([chunks[-1].pop()] if keep_headings and chunks[-1][-1].startswith("__")
+                       else [])
+            chunks.append(carried)
+            size = sum(len(c) + 1 for c in carried)
         chunks[-1].append(line)
         size += len(line) + 1
-    pages = []
-    for number, chunk in enumerate(chunks, start=1):
-        embed = discord.Embed(title=clip(title, TITLE_LIMIT), description="\n".join(chunk),
-                              colour=COLOUR)
-        embed.set_footer(text=_footer(article, number, len(chunks)))
-        pages.append(embed)
-    return pages
+    return chunks
+
+
+def _page(title: str, chunk: Sequence[str], footer: str) -> discord.Embed:
+    embed = discord.Embed(title=clip(title, TITLE_LIMIT), description="\n".join(chunk),
+                          colour=COLOUR)
+    embed.set_footer(text=footer)
+    return embed
 
 
 def bullet_line(bullet: Bullet) -> str:
@@ -316,25 +326,11 @@ def pack_pages(title: str, lines: Sequence[str], footer: str, *, empty: str,
                per_page: int = DIGEST_LINES_PER_PAGE) -> list[discord.Embed]:
     """Like `paginate`, for lines that are not about one article: a fixed footer, and a
     heading line (bold, starting with `__`) is never left alone at the bottom of a page."""
-    lines = list(lines) or [empty]
-    chunks: list[list[str]] = [[]]
-    size = 0
-    for raw in lines:
-        line = clip(raw, LINE_LIMIT)
-        if chunks[-1] and (size + len(line) + 1 > PAGE_TEXT_BUDGET
-                           or len(chunks[-1]) >= per_page):
-            carried = [chunks[-1].pop()] if chunks[-1][-1].startswith("__") else []
-            chunks.append(carried)
-            size = sum(len(c) + 1 for c in carried)
-        chunks[-1].append(line)
-        size += len(line) + 1
+    chunks = _chunks(list(lines) or [empty], per_page, keep_headings=True)
     pages = []
     for number, chunk in enumerate(chunks, start=1):
-        embed = discord.Embed(title=clip(title, TITLE_LIMIT), description="\n".join(chunk),
-                              colour=COLOUR)
         where = f" · page {number} of {len(chunks)}" if len(chunks) > 1 else ""
-        embed.set_footer(text=clip(inert(footer) + where, 300))
-        pages.append(embed)
+        pages.append(_page(title, chunk, clip(inert(footer) + where, 300)))
     return pages
 
 
