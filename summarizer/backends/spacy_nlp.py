@@ -45,8 +45,13 @@ SPACY_MODEL_NAME = "spacy/en_core_web_sm-3.8.0"
 # (they use tag_, dep_, sentences and entities; never pos_, morph or lemma_).
 UNUSED_COMPONENTS = ("lemmatizer", "attribute_ruler")
 
-# Paragraphs per parse batch at most (see SpacyPipeline.parse).
+# Paragraphs per parse batch at most (see SpacyPipeline.parse), and about as many characters
+# as a batch may hold (spaCy pads a batch to its longest Doc): a long feature is one batch.
 PARSE_BATCH_CAP = 128
+PARSE_BATCH_CHARS = 100_000
+# Paragraphs longer than this are parsed in pieces of whole sentences (see parse); news
+# paragraphs are a few hundred characters.
+PARSE_PIECE_CHARS = 8_000
 
 # OntoNotes labels -> actor types. Dates, numbers, works of art and the like are not actors.
 ENTITY_TYPES: dict[str, ActorType] = {
@@ -123,16 +128,31 @@ class SpacyPipeline:
         # A paragraph repeated word for word is parsed once and copied (a Doc per
         # paragraph, since the analyses tell paragraphs apart by their Doc): a text of
         # 14,000 identical lines costs one parse, not 14,000.
+        # A paragraph far longer than any real one (a text with no paragraph breaks) is
+        # parsed in pieces of whole sentences and joined back into one Doc: spaCy's cost and
+        # memory grow faster than linearly with one Doc's length (one 200,000-character
+        # paragraph took 120 s and 1.4 GB), and with the sentence boundaries preset no
+        # dependency crosses a piece's edge anyway.
         first_of: dict[str, int] = {}
         unique = [first_of.setdefault(p.text, i) == i for i, p in enumerate(article.paragraphs)]
-        unparsed = (preset_sentences(self.nlp.make_doc(p.text), p)
-                    for p, new in zip(article.paragraphs, unique, strict=True) if new)
-        parsed = iter(self.nlp.pipe(
-            unparsed, batch_size=min(max(sum(unique), 1), PARSE_BATCH_CAP)))
+        pieces = [len(_pieces(p)) if new else 0
+                  for p, new in zip(article.paragraphs, unique, strict=True)]
+        unparsed = (preset_sentences(self.nlp.make_doc(p.text[start:end]), p, start)
+                    for p, new in zip(article.paragraphs, unique, strict=True) if new
+                    for start, end in _pieces(p))
+        longest = max((end - start for p, new in zip(article.paragraphs, unique, strict=True)
+                       if new for start, end in _pieces(p)), default=1)
+        batch = min(max(sum(pieces), 1), PARSE_BATCH_CAP,
+                    max(1, PARSE_BATCH_CHARS // max(longest, 1)))
+        parsed = iter(self.nlp.pipe(unparsed, batch_size=batch))
         built: list[Doc] = []
-        for paragraph, new in zip(article.paragraphs, unique, strict=True):
-            built.append(_label_spaces(next(parsed)) if new
-                         else built[first_of[paragraph.text]].copy())
+        for paragraph, count in zip(article.paragraphs, pieces, strict=True):
+            if count == 0:
+                built.append(built[first_of[paragraph.text]].copy())
+                continue
+            parts = [next(parsed) for _ in range(count)]
+            whole = parts[0] if count == 1 else _joined(parts)
+            built.append(_label_spaces(whole))
         docs = tuple(built)
         with self._lock:
             self._cache[article.digest] = docs
@@ -141,12 +161,35 @@ class SpacyPipeline:
         return docs
 
 
-def preset_sentences(doc: Doc, paragraph: Paragraph) -> Doc:
+def _joined(parts: Sequence[Doc]) -> Doc:
+    from spacy.tokens import Doc
+
+    return Doc.from_docs(list(parts), ensure_whitespace=False)
+
+
+def _pieces(paragraph: Paragraph) -> list[tuple[int, int]]:
+    """(start, end) offsets into the paragraph's text of the pieces it is parsed in: the
+    whole paragraph, or for a very long one runs of whole sentences of about
+    `PARSE_PIECE_CHARS` (a longer sentence is a piece of its own)."""
+    length = len(paragraph.text)
+    if length <= PARSE_PIECE_CHARS:
+        return [(0, length)]
+    cuts = [0]
+    for sentence in paragraph.sentences[1:]:
+        start = sentence.start - paragraph.start
+        if start - cuts[-1] >= PARSE_PIECE_CHARS:
+            cuts.append(start)
+    return list(zip(cuts, [*cuts[1:], length], strict=True))
+
+
+def preset_sentences(doc: Doc, paragraph: Paragraph, offset: int = 0) -> Doc:
     """Preset the paragraph's sentence boundaries on its tokens (before any component runs).
 
-    A sentence that starts inside a token (`said.”Mr.` tokenised oddly) starts at that token.
+    `doc` holds the paragraph's text from `offset` on (a piece of a long paragraph). A
+    sentence that starts inside a token (`said.”Mr.` tokenised oddly) starts at that token.
     """
-    starts = sorted(s.start - paragraph.start for s in paragraph.sentences)
+    starts = sorted(s.start - paragraph.start - offset for s in paragraph.sentences
+                    if s.start - paragraph.start >= offset)
     position = 0
     for token in doc:
         first = False

@@ -23,7 +23,7 @@ from summarizer.backends.extractive import (
     ExtractiveSummarizer,
     candidate_indices,
 )
-from summarizer.backends.spacy_nlp import PARSE_BATCH_CAP
+from summarizer.backends.spacy_nlp import PARSE_BATCH_CAP, PARSE_PIECE_CHARS
 from summarizer.types import Article, Sentence
 
 if TYPE_CHECKING:
@@ -143,3 +143,27 @@ def test_repeated_paragraphs_are_parsed_once_into_separate_docs(
     assert [t.dep_ for t in docs[0]] == [t.dep_ for t in docs[499]]
     assert [t.dep_ for t in docs[499]] == ["nsubj", "ROOT", "intj", "punct"]
     assert docs[500].text == "The mayor of Leeds said no."
+
+
+def test_a_very_long_paragraph_is_parsed_in_pieces_into_one_doc(
+        backends: Backends, monkeypatch: pytest.MonkeyPatch) -> None:
+    pipeline = backends.parser
+    real_pipe = pipeline.nlp.pipe
+    pieces: list[int] = []
+
+    def recording_pipe(texts: Iterable[Doc], batch_size: int) -> Iterator[Doc]:
+        for doc in real_pipe(texts, batch_size=batch_size):
+            pieces.append(len(doc.text))
+            yield doc
+
+    monkeypatch.setattr(pipeline.nlp, "pipe", recording_pipe)
+    sentence = "The mayor of Leeds said the new bridge would open in March next year. "
+    article = _article([sentence * 400, "A short second paragraph closes the story here."])
+    docs = pipeline.parse(article)
+    assert len(docs) == 2 and len(pieces) > 3
+    assert max(pieces) <= PARSE_PIECE_CHARS + len(sentence)
+    first = article.paragraphs[0]
+    assert docs[0].text == first.text
+    assert [s.start_char for s in docs[0].sents] == [s.start - first.start
+                                                     for s in first.sentences]
+    assert {e.text for e in docs[0].ents} >= {"Leeds"}
