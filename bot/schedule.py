@@ -36,16 +36,23 @@ def parse_time(value: str) -> time:
     return time(int(match.group(1)), int(match.group(2)))
 
 
+# The longest IANA zone name is under 40 characters; a longer value is never one, and a
+# 10,000-character one made the zone lookup fail with an OS error ("File name too long").
+MAX_TIMEZONE_CHARS = 64
+
+
 def parse_timezone(value: str) -> ZoneInfo:
     name = value.strip()
+    unknown = "Unknown time zone: use an IANA name such as Europe/Paris or America/New_York."
+    if len(name) > MAX_TIMEZONE_CHARS:
+        raise BotError(f"That is not a time zone (over {MAX_TIMEZONE_CHARS} characters). "
+                       + unknown.split(": ", 1)[1].capitalize())
     try:
         if name and "/" not in name and name.upper() == "UTC":
             return ZoneInfo("UTC")
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise BotError(
-            "Unknown time zone: use an IANA name such as Europe/Paris or America/New_York."
-        ) from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise BotError(unknown) from None
 
 
 def timezone_choices(prefix: str, limit: int = 25) -> list[str]:

@@ -93,6 +93,14 @@ def settings_from_env(environ: Mapping[str, str]) -> Settings:
             "DISCORD_TOKEN is not set. Put the bot token from the Discord developer portal "
             "in .env (see .env.example) or in the environment."
         )
+    if any(c.isspace() or not c.isprintable() for c in token):
+        # It would go into an HTTP header, where a line break is refused with a traceback.
+        # The message never shows the token.
+        raise SettingsError(
+            "DISCORD_TOKEN contains a space, line break or control character; copy the token "
+            "again from the Discord developer portal (it is one line of letters, digits, "
+            "dots, dashes and underscores)."
+        )
     try:
         models = model_config_from_env(environ)
     except UsageError as error:

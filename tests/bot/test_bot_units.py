@@ -321,3 +321,23 @@ def test_user_given_names_in_titles_are_shown_as_written(name: str) -> None:
         assert name in title.replace("\\", "")  # the reader sees the name as typed
         unescaped = [i for i, c in enumerate(title) if c in "*_~`" and title[i - 1] != "\\"]
         assert unescaped == [], title
+
+
+@pytest.mark.parametrize("token", ["abc.def\nxyz", "abc.def xyz", "abc.\x1bdef", "abc\u200bdef"])
+def test_a_token_that_cannot_be_sent_is_refused_clearly(token: str) -> None:
+    with pytest.raises(SettingsError, match="DISCORD_TOKEN contains") as caught:
+        settings_from_env({"DISCORD_TOKEN": token})
+    assert "abc" not in str(caught.value)  # never echoed
+
+
+@pytest.mark.parametrize(("zone", "message"), [
+    ("A" * 10_000, "not a time zone"),
+    ("Europe/Nowhere", "Unknown time zone"),
+    ("../../etc/passwd", "Unknown time zone"),
+])
+def test_bad_time_zones_get_a_specific_refusal(zone: str, message: str) -> None:
+    from bot.errors import BotError
+    from bot.schedule import parse_timezone
+
+    with pytest.raises(BotError, match=message):
+        parse_timezone(zone)
