@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from functools import partial
 from typing import Any, Protocol, TypeVar
@@ -23,7 +24,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import send_error, user_message
+from bot.errors import BotError, send_error, user_message
 from bot.formatting import briefing_embed, digest_pages
 from bot.schedule import Clock, Scheduler, utc_now
 from bot.settings import Settings
@@ -72,6 +73,8 @@ class CoreAnalyzer:
 
 RESTARTING = "The bot is restarting; try again in a minute."
 MAX_POSTED_PAGES = 5  # a daily digest posts at most this many messages
+FETCH_THREADS = 4  # links loaded at once, all users together (each has its own deadline)
+FETCHES_PER_USER = 2
 
 
 class BriefingTree(app_commands.CommandTree["BriefingBot"]):
@@ -120,6 +123,13 @@ class BriefingBot(commands.AutoShardedBot):
         self.state = state
         self.worker = AnalysisWorker(analyzer, threads=settings.workers,
                                      queue_limit=settings.queue_limit)
+        # Fetching links and writing the database each get their own threads: a dozen
+        # slow-drip URLs once held every thread of the shared default pool, and another
+        # user's one-line /article text waited 19 s behind them.
+        self.fetch_pool = ThreadPoolExecutor(max_workers=FETCH_THREADS,
+                                             thread_name_prefix="fetch")
+        self.store_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sqlite")
+        self.fetching: dict[int, int] = {}  # user id -> links being loaded
         self.scheduler = Scheduler(
             state, self.post_daily_briefing, clock=clock,
             grace=timedelta(minutes=settings.schedule_grace_minutes),
@@ -182,6 +192,9 @@ class BriefingBot(commands.AutoShardedBot):
         await self.scheduler.stop()
         await super().close()
         self.worker.close()
+        # A fetch stops by itself within its deadline; nothing waits for it here.
+        self.fetch_pool.shutdown(wait=False, cancel_futures=True)
+        self.store_pool.shutdown(wait=True)
 
     # The article a channel is talking about ----------------------------------------------
     def article_for(self, channel_id: int | None) -> Article:
@@ -203,7 +216,25 @@ class BriefingBot(commands.AutoShardedBot):
     async def store(self, write: Callable[..., T], *args: Any) -> T:
         """Run a `State` write in a thread: waiting for another process's lock on the file
         (SQLite's busy timeout) must not stall the event loop and every other user."""
-        return await asyncio.to_thread(write, *args)
+        return await asyncio.get_running_loop().run_in_executor(self.store_pool, write, *args)
+
+    async def fetch(self, user_id: int, load: Callable[..., T], *args: Any) -> T:
+        """Run a fetch (`load(*args)`) in the fetch threads, at most FETCHES_PER_USER of one
+        user's at a time, so one user's slow links can neither fill the pool nor the queue.
+
+        Raises:
+            BotError: the user already has that many links loading.
+        """
+        if self.fetching.get(user_id, 0) >= FETCHES_PER_USER:
+            raise BotError(f"You already have {FETCHES_PER_USER} links loading; try again "
+                           "when they are done.")
+        self.fetching[user_id] = self.fetching.get(user_id, 0) + 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self.fetch_pool, load, *args)
+        finally:
+            self.fetching[user_id] -= 1
+            if not self.fetching[user_id]:
+                del self.fetching[user_id]
 
     async def set_article(self, channel_id: int, guild_id: int | None,
                           article: Article | None, set_by: int | None) -> Added | None:

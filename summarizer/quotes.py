@@ -365,7 +365,7 @@ def _content_parts(cue: Token) -> list[tuple[int, int]]:
     complements = [c for c in cue.children if c.dep_ in _CONTENT_DEPS]
     if complements:
         tokens = [t for c in complements for t in c.subtree]
-        return _spans_of(tokens)
+        return _spans_of(_without_trailing_participles(tokens))
     if cue.lower_ in OBJECT_CONTENT_VERBS:
         return _object_content(cue)
     # Inverted or parenthetical cues: "..., Putin declared, is that ...", "As X noted, ...",
@@ -378,8 +378,22 @@ def _content_parts(cue: Token) -> list[tuple[int, int]]:
         kept = [s for s in cue.children if s.dep_ in _SUBJECTS and s not in _subjects(cue)]
         outside = {t.i for t in cue.subtree} - {t.i for s in kept for t in s.subtree}
         clause = [t for t in cue.head.subtree if t.i not in outside]
-        return _spans_of(clause)
+        return _spans_of(_without_trailing_participles(clause))
     return []
+
+
+def _without_trailing_participles(tokens: Sequence[Token]) -> list[Token]:
+    """`tokens` less a participial clause set off by a comma after them ("he cannot support
+    Trump, throwing a wrench in ...", "..., echoing a memo"): the writer's comment on what
+    was said, which PolNeAR leaves out of the content."""
+    kept = {t.i for t in tokens}
+    for token in tokens:
+        left = token.left_edge
+        if (token.dep_ == "advcl" and token.tag_ == "VBG" and left.i == token.i
+                and left.i > 0 and token.doc[left.i - 1].text == ","
+                and token.head.i in kept and token.head.i < token.i):
+            kept -= {t.i for t in token.subtree}
+    return [t for t in tokens if t.i in kept]
 
 
 def _object_content(cue: Token) -> list[tuple[int, int]]:
@@ -435,7 +449,9 @@ def _spans_of(tokens: Sequence[Token]) -> list[tuple[int, int]]:
     for run in runs:
         while run and (run[0].is_punct or (run[0].dep_ == "mark" and run[0].lower_ == "that")):
             run.pop(0)
-        while run and run[-1].is_punct and run[-1].text not in ("”", '"', ")", "?", "!"):
+        # A trailing "and" is left when a clause after it was cut off.
+        while run and ((run[-1].is_punct and run[-1].text not in ("”", '"', ")", "?", "!"))
+                       or run[-1].dep_ == "cc"):
             run.pop()
         if run:
             spans.append((run[0].idx, run[-1].idx + len(run[-1].text)))

@@ -18,6 +18,7 @@ article, the one /summary, /topics, /actors, /quotes and /briefing read.
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from pathlib import PurePosixPath
 
 import discord
@@ -60,11 +61,11 @@ def check_link(link: str) -> str:
     return link
 
 
-async def article_from_link(bot: BriefingBot, link: str) -> Article:
-    """The article at `link`, through the core's SSRF-guarded fetcher, off the event loop."""
-    allow_private = bot.settings.allow_private_urls
-    return await asyncio.to_thread(load_article, check_link(link),
-                                   allow_private_urls=allow_private)
+async def article_from_link(bot: BriefingBot, link: str, user_id: int) -> Article:
+    """The article at `link`, through the core's SSRF-guarded fetcher, in the bot's fetch
+    threads (a few links per user at a time)."""
+    return await bot.fetch(user_id, partial(load_article, check_link(link),
+                                            allow_private_urls=bot.settings.allow_private_urls))
 
 
 def is_text_attachment(attachment: discord.Attachment) -> bool:
@@ -167,7 +168,8 @@ class ArticleCommands(commands.GroupCog, group_name="article",
         """Use the article at a web address (it joins the reading list)."""
         check_link(link)
         await interaction.response.defer(thinking=True)
-        await self._set(interaction, await article_from_link(self.bot, link))
+        await self._set(interaction, await article_from_link(self.bot, link,
+                                                                    interaction.user.id))
 
     @app_commands.command(name="text")
     @app_commands.describe(text="The article text (paragraphs may be separated by blank lines)")
@@ -207,7 +209,8 @@ class ArticleCommands(commands.GroupCog, group_name="article",
         """Add the article at a web address to the reading list."""
         check_link(link)
         await interaction.response.defer(thinking=True)
-        await self._add(interaction, await article_from_link(self.bot, link))
+        await self._add(interaction, await article_from_link(self.bot, link,
+                                                                    interaction.user.id))
 
     @add.command(name="text")
     @app_commands.describe(text="The article text (paragraphs may be separated by blank lines)")

@@ -74,7 +74,7 @@ class BriefCommands(commands.Cog):
         await interaction.response.defer(thinking=True,
                                          ephemeral=not self.bot.settings.brief_public)
         if link is not None:
-            article = await article_from_link(self.bot, link)
+            article = await article_from_link(self.bot, link, interaction.user.id)
         else:
             assert attachment is not None
             article = await article_from_attachment(attachment, limit)

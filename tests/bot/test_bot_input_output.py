@@ -327,3 +327,32 @@ async def test_hostile_article_text_never_pings_or_breaks_the_layout(
     # The fence in ¶2 swallowed nothing: the last paragraph's bullet is there, as a bullet.
     summary = exchanges[2].final["embeds"][0]["description"]
     assert summary.rstrip().endswith("twenty minutes. (¶5)"), summary[-200:]
+
+
+async def test_slow_links_neither_starve_others_nor_pile_up(
+        fake: FakeDiscord, tmp_path: Path, pages: tuple[str, type[_Pages]]) -> None:
+    base, handler = pages
+    handler.pages["/slow"] = (f"<html><body><article><p>{PROSE}</p></article></body>"
+                              "</html>".encode(), "text/html")
+    handler.delay = 3.0
+
+    def url(number: int) -> list[dict[str, Any]]:
+        return sub("url", {"name": "link", "type": 3, "value": f"{base}/slow?{number}"})
+
+    async with running_bot(fake, FakeAnalyzer(), tmp_path / "s.db"):
+        # Two users fill every fetch thread with slow links...
+        slow = [await fake.command("article", url(i), wait=False,
+                                   user_id=OWNER_ID + 1 + i // 2) for i in range(4)]
+        await fake.wait_for(lambda: all(s.callback for s in slow), timeout=5)
+        # ...a third link of the same user is refused at once rather than queued...
+        third = await fake.command("article", url(9), user_id=OWNER_ID + 1, timeout=5)
+        assert third.ephemeral and "2 links loading" in third.final["content"]
+        # ...and another user's pasted text (a database write) is not kept waiting.
+        pasted = await fake.command("article", sub("text", {
+            "name": "text", "type": 3, "value": PROSE}), user_id=OWNER_ID + 50,
+            channel_id=OTHER_CHANNEL_ID, timeout=5)
+        assert not pasted.ephemeral
+        assert not any(s.messages for s in slow)  # the slow links are still loading
+        for exchange in slow:
+            await fake.wait_final(exchange, timeout=20)
+    assert all(not s.ephemeral for s in slow)

@@ -291,3 +291,21 @@ def test_transcript_label_inside_quotes_is_a_new_speaker(pipeline: SpacyPipeline
     _, people = analyse(pipeline, text)
     speakers = {q.speaker for q in people.quotes if "American people" in q.text}
     assert speakers == {"PENCE"}
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "left_out"),
+    [
+        pytest.param("House Speaker Paul Ryan said he cannot currently support Donald Trump, "
+                     "throwing a wrench in the nominee's efforts to unify the party.",
+                     "he cannot currently support Donald Trump", "throwing",
+                     id="trailing-participle-is-the-writer's"),
+    ],
+)
+def test_reported_content_boundaries(pipeline: SpacyPipeline, text: str, content: str,
+                                     left_out: str) -> None:
+    _, people = analyse(pipeline, text)
+    quotes = [q for q in people.quotes if content in q.text]
+    assert quotes, people.quotes
+    assert left_out not in quotes[0].text
+    assert not quotes[0].text.endswith(("and", ","))
