@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -22,18 +23,47 @@ if TYPE_CHECKING:
 log = logging.getLogger("bot")
 
 
+# Interaction tokens (valid for 15 minutes: whoever holds one can answer as the bot) sit in
+# the webhook and callback URLs discord.py logs at DEBUG, and in gateway event payloads.
+_TOKEN_IN_URL = re.compile(r"(/(?:interactions|webhooks)/\d+/)[A-Za-z0-9_.\-]{16,}")
+_TOKEN_FIELD = re.compile(r"""(['"]token['"]\s*:\s*['"])[^'"]+""")
+# A logged argument longer than this is a payload (a gateway event, a request body) and can
+# hold whole article texts and users' messages: only its size is logged.
+MAX_LOGGED_ARGUMENT = 300
+
+
 class RedactingFilter(logging.Filter):
-    """Belt and braces: whatever a library logs, the token is replaced before output."""
+    """Belt and braces: whatever a library logs, the bot token and interaction tokens are
+    replaced before output, and payloads (which carry article texts) are left out."""
 
     def __init__(self, secret: str) -> None:
         super().__init__()
         self.secret = secret
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.secret and self.secret in record.getMessage():
-            record.msg = record.getMessage().replace(self.secret, "**********")
-            record.args = None
+        if isinstance(record.args, tuple):
+            record.args = tuple(_shortened(arg) for arg in record.args)
+        message = record.getMessage()
+        cleaned = redact(message, self.secret)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
         return True
+
+
+def _shortened(value: object) -> object:
+    if isinstance(value, dict | list | str | bytes):
+        size = len(value) if isinstance(value, str | bytes) else len(str(value))
+        if size > MAX_LOGGED_ARGUMENT:
+            return f"<{size:,} characters left out>"
+    return value
+
+
+def redact(text: str, secret: str) -> str:
+    """`text` without the bot token or any interaction token."""
+    if secret:
+        text = text.replace(secret, "**********")
+    text = _TOKEN_IN_URL.sub(r"\1**********", text)
+    return _TOKEN_FIELD.sub(r"\1**********", text)
 
 
 def configure_logging(settings: Settings) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from conftest import FakeAnalyzer, running_bot
+from conftest import TOKEN, FakeAnalyzer, running_bot
 
 from summarizer.errors import InputError
 from tests.fake_discord import Exchange, FakeDiscord, message_violations
@@ -348,3 +348,32 @@ async def test_saving_server_labels_needs_manage_server(fake: FakeDiscord, db: P
         assert bot.state.labels(GUILD_ID) is None
         nothing = await fake.command("topics", [option("save", True, kind=5)])
         assert nothing.ephemeral and "Give the labels to save" in nothing.final["content"]
+
+
+async def test_debug_logs_hold_no_tokens_and_no_article_text(fake: FakeDiscord, db: Path) -> None:
+    import io
+    import logging
+
+    from bot.__main__ import RedactingFilter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactingFilter(TOKEN))
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    pasted = ("The harbour board approved the new ferry terminal on Tuesday after a long "
+              "debate about costs, the chair said. " * 3)
+    try:
+        async with running_bot(fake, FakeAnalyzer(), db):
+            exchange = await fake.command("article", sub("text", option("text", pasted)))
+            await fake.command("summary")
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+    logged = stream.getvalue()
+    assert "WebSocket Event" in logged and "characters left out" in logged  # DEBUG was on
+    assert TOKEN not in logged
+    assert exchange.token not in logged  # the interaction's token, valid for 15 minutes
+    assert "ferry terminal" not in logged
