@@ -81,7 +81,9 @@ def build_bot(settings: Settings, **options: object) -> object:
     from summarizer.cache import BriefingCache
 
     cache = BriefingCache(settings.cache_dir) if settings.cache_dir is not None else None
-    analyzer = CoreAnalyzer(Analyzer.from_config(settings.models, cache=cache))
+    # The core's progress (model loading, the one-time encoder export) goes to the log.
+    analyzer = CoreAnalyzer(Analyzer.from_config(settings.models, cache=cache,
+                                                 progress=logging.getLogger("bot.models").info))
     return BriefingBot(settings, analyzer=analyzer, state=State(settings.db_path),
                        **options)  # type: ignore[arg-type]
 

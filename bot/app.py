@@ -158,7 +158,10 @@ class BriefingBot(commands.AutoShardedBot):
 
     async def _load_models(self) -> None:
         try:
+            # On a new machine this includes the one-time encoder export (about 20 s), which
+            # the core reports through the log; only then is the bot ready to analyse.
             await self.worker.run(self.analyzer.warm_up)
+            log.info("models loaded: ready to analyse")
         except ModelError as error:
             # The bot stays up (article commands work); analyses answer that the models are
             # unavailable, and try loading again.

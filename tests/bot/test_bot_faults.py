@@ -375,3 +375,29 @@ async def test_busy_queue_answers_instead_of_timing_out(fake: FakeDiscord,
         for exchange in running:
             await fake.wait_final(exchange)
             assert succeeded(exchange)
+
+
+
+async def test_the_bot_says_it_is_ready_only_once_the_models_are_loaded(
+        fake: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="bot")
+    analyzer = BrokenModels()
+    async with running_bot(fake, analyzer, tmp_path / "s.db") as bot:
+        await asyncio.wait_for(asyncio.shield(bot._warm_up_task), 5)  # type: ignore[arg-type]
+        assert "ready to analyse" not in caplog.text  # the load failed
+    analyzer = FakeAnalyzer()
+    async with running_bot(fake, analyzer, tmp_path / "s.db") as bot:
+        await asyncio.wait_for(asyncio.shield(bot._warm_up_task), 5)  # type: ignore[arg-type]
+    assert "models loaded: ready to analyse" in caplog.text
+
+
+def test_the_real_bot_routes_model_progress_to_its_log(tmp_path: Path) -> None:
+    from bot.__main__ import build_bot
+    from bot.settings import settings_from_env
+
+    settings = settings_from_env({"DISCORD_TOKEN": "abc.def",
+                                  "BRIEFING_DB_PATH": str(tmp_path / "s.db")})
+    bot = build_bot(settings)
+    progress = bot.analyzer.analyzer.backends.progress  # type: ignore[attr-defined]
+    assert getattr(progress, "__self__", None) is logging.getLogger("bot.models")
+    bot.state.close()  # type: ignore[attr-defined]
