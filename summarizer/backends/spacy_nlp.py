@@ -135,18 +135,18 @@ class SpacyPipeline:
         # dependency crosses a piece's edge anyway.
         first_of: dict[str, int] = {}
         unique = [first_of.setdefault(p.text, i) == i for i, p in enumerate(article.paragraphs)]
-        pieces = [len(_pieces(p)) if new else 0
-                  for p, new in zip(article.paragraphs, unique, strict=True)]
+        spans = [_pieces(p) if new else []
+                 for p, new in zip(article.paragraphs, unique, strict=True)]
         unparsed = (preset_sentences(self.nlp.make_doc(p.text[start:end]), p, start)
-                    for p, new in zip(article.paragraphs, unique, strict=True) if new
-                    for start, end in _pieces(p))
-        longest = max((end - start for p, new in zip(article.paragraphs, unique, strict=True)
-                       if new for start, end in _pieces(p)), default=1)
-        batch = min(max(sum(pieces), 1), PARSE_BATCH_CAP,
+                    for p, own in zip(article.paragraphs, spans, strict=True)
+                    for start, end in own)
+        longest = max((end - start for own in spans for start, end in own), default=1)
+        batch = min(max(sum(map(len, spans)), 1), PARSE_BATCH_CAP,
                     max(1, PARSE_BATCH_CHARS // max(longest, 1)))
         parsed = iter(self.nlp.pipe(unparsed, batch_size=batch))
         built: list[Doc] = []
-        for paragraph, count in zip(article.paragraphs, pieces, strict=True):
+        for paragraph, own in zip(article.paragraphs, spans, strict=True):
+            count = len(own)
             if count == 0:
                 built.append(built[first_of[paragraph.text]].copy())
                 continue

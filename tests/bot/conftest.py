@@ -34,9 +34,42 @@ from summarizer.types import (  # noqa: E402
     Quote,
     Topic,
 )
-from tests.fake_discord import FakeDiscord  # noqa: E402
+from tests.fake_discord import Exchange, FakeDiscord, message_violations  # noqa: E402
+from tests.fake_discord.server import GUILD_ID, OTHER_CHANNEL_ID  # noqa: E402
 
 TOKEN = "fake.bot-token.do-not-log-me-7f3a9c"
+
+
+# Building interactions and reading replies: shared by the test modules --------------------
+def option(name: str, value: Any, kind: int = 3, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "type": kind, "value": value, **extra}
+
+
+def sub(name: str, *options: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"name": name, "type": 1, "options": list(options)}]
+
+
+def check_clean(exchange: Exchange) -> None:
+    """Every message sent respects Discord's limits and pings no one."""
+    assert exchange.messages, exchange.requests
+    for message in exchange.messages:
+        assert message_violations(message) == []
+
+
+def description(exchange: Exchange) -> str:
+    return "\n".join(e.get("description") or "" for e in exchange.final["embeds"])
+
+
+def schedule_set(timezone: str) -> list[dict[str, Any]]:
+    """`/schedule set` posting daily at 09:00 in `timezone` to OTHER_CHANNEL_ID (pass
+    `resolved=RESOLVED` with it)."""
+    return sub("set", option("channel", str(OTHER_CHANNEL_ID), kind=7),
+               option("time", "09:00"), option("timezone", timezone))
+
+
+RESOLVED = {"channels": {str(OTHER_CHANNEL_ID): {
+    "id": str(OTHER_CHANNEL_ID), "type": 0, "name": "briefings", "guild_id": str(GUILD_ID),
+    "permissions": "0"}}}
 
 
 class FakeClock:

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from aiohttp import web
-from conftest import TOKEN, FakeAnalyzer, running_bot
+from conftest import (
+    TOKEN,
+    FakeAnalyzer,
+    check_clean,
+    description,
+    option,
+    running_bot,
+    sub,
+)
 
 from summarizer.errors import InputError
 from tests.fake_discord import Exchange, FakeDiscord, message_violations
@@ -30,23 +37,12 @@ ARTICLE = (
 )
 
 
-def option(name: str, value: Any, kind: int = 3, **extra: Any) -> dict[str, Any]:
-    return {"name": name, "type": kind, "value": value, **extra}
 
 
-def sub(name: str, *options: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"name": name, "type": 1, "options": list(options)}]
 
 
-def check_clean(exchange: Exchange) -> None:
-    """Every message sent respects Discord's limits and pings no one."""
-    assert exchange.messages, exchange.requests
-    for message in exchange.messages:
-        assert message_violations(message) == []
 
 
-def description(exchange: Exchange) -> str:
-    return "\n".join(e.get("description") or "" for e in exchange.final["embeds"])
 
 
 def fields(exchange: Exchange) -> dict[str, str]:

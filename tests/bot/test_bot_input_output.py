@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from conftest import FakeAnalyzer, running_bot
+from conftest import FakeAnalyzer, running_bot, sub
 
 from summarizer.api import AnalysisOptions
 from summarizer.types import Actor, Article, Briefing, Bullet, Quote, Topic
@@ -79,8 +79,6 @@ TEXT_EXPECT = {  # what `/article text` says where the string path differs
 }
 
 
-def sub(name: str, *options: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"name": name, "type": 1, "options": list(options)}]
 
 
 def inert_everywhere(exchange: Exchange) -> list[str]:

@@ -11,21 +11,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import TOKEN, FakeAnalyzer, FakeClock, make_settings, running_bot
+from conftest import (
+    RESOLVED,
+    TOKEN,
+    FakeAnalyzer,
+    FakeClock,
+    make_settings,
+    running_bot,
+    schedule_set,
+)
 
 from bot.__main__ import main, sync
 from bot.app import discord_endpoints
 from tests.fake_discord import FakeDiscord, message_violations
 from tests.fake_discord.server import GUILD_ID, OTHER_CHANNEL_ID
 
-SCHEDULE = [{"name": "set", "type": 1, "options": [
-    {"name": "channel", "type": 7, "value": str(OTHER_CHANNEL_ID)},
-    {"name": "time", "type": 3, "value": "09:00"},
-    {"name": "timezone", "type": 3, "value": "Europe/Paris"},
-]}]
-RESOLVED = {"channels": {str(OTHER_CHANNEL_ID): {
-    "id": str(OTHER_CHANNEL_ID), "type": 0, "name": "briefings", "guild_id": str(GUILD_ID),
-    "permissions": "0"}}}
+SCHEDULE = schedule_set("Europe/Paris")
 POSTS = f"/channels/{OTHER_CHANNEL_ID}/messages"
 
 

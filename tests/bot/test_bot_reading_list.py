@@ -13,7 +13,17 @@ from typing import Any
 
 import discord
 import pytest
-from conftest import FakeAnalyzer, FakeClock, running_bot
+from conftest import (
+    RESOLVED,
+    FakeAnalyzer,
+    FakeClock,
+    check_clean,
+    description,
+    option,
+    running_bot,
+    schedule_set,
+    sub,
+)
 
 from bot.commands.brief import NOTHING, first_link
 from bot.state import LIST_LIMIT, State
@@ -51,26 +61,16 @@ ADDER = OWNER_ID + 11
 OTHER_USER = OWNER_ID + 12
 
 
-def option(name: str, value: Any, kind: int = 3) -> dict[str, Any]:
-    return {"name": name, "type": kind, "value": value}
 
 
-def sub(name: str, *options: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"name": name, "type": 1, "options": list(options)}]
 
 
 def add_text(text: str) -> list[dict[str, Any]]:
     return [{"name": "add", "type": 2, "options": sub("text", option("text", text))}]
 
 
-def check_clean(exchange: Exchange) -> None:
-    assert exchange.messages, exchange.requests
-    for message in exchange.messages:
-        assert message_violations(message) == []
 
 
-def description(exchange: Exchange) -> str:
-    return "\n".join(e.get("description") or "" for e in exchange.final["embeds"])
 
 
 async def all_pages(fake: FakeDiscord, exchange: Exchange) -> str:
@@ -300,14 +300,7 @@ def fake_channel_id() -> int:
 
 
 # The scheduled digest ------------------------------------------------------------------------
-SCHEDULE = [{"name": "set", "type": 1, "options": [
-    {"name": "channel", "type": 7, "value": str(OTHER_CHANNEL_ID)},
-    {"name": "time", "type": 3, "value": "09:00"},
-    {"name": "timezone", "type": 3, "value": "UTC"},
-]}]
-RESOLVED = {"channels": {str(OTHER_CHANNEL_ID): {
-    "id": str(OTHER_CHANNEL_ID), "type": 0, "name": "briefings", "guild_id": str(GUILD_ID),
-    "permissions": "0"}}}
+SCHEDULE = schedule_set("UTC")
 
 
 def posts(fake: FakeDiscord) -> list[dict[str, Any]]:

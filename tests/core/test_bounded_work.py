@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -105,21 +106,39 @@ def test_summarizer_embeds_at_most_the_cap() -> None:
     assert len(bullets) == 5
 
 
+@dataclass
+class PipeRecord:
+    """What the spaCy pipeline was asked to parse: each `pipe` call's batch size and the text
+    of every Doc it parsed."""
+
+    batch_sizes: list[int] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+
+def record_pipe(backends: Backends, monkeypatch: pytest.MonkeyPatch) -> PipeRecord:
+    """Wrap the real pipeline's `pipe` (it still parses) to record its calls."""
+    nlp = backends.parser.nlp
+    real_pipe = nlp.pipe
+    record = PipeRecord()
+
+    def recording_pipe(texts: Iterable[Doc], batch_size: int) -> Iterator[Doc]:
+        record.batch_sizes.append(batch_size)
+        for doc in real_pipe(texts, batch_size=batch_size):
+            record.texts.append(doc.text)
+            yield doc
+
+    monkeypatch.setattr(nlp, "pipe", recording_pipe)
+    return record
+
+
 @pytest.mark.parametrize("paragraphs", [3, PARSE_BATCH_CAP + 1, 600])
 def test_parse_batches_are_capped(paragraphs: int, backends: Backends,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     pipeline = backends.parser
-    real_pipe = pipeline.nlp.pipe
-    batch_sizes: list[int] = []
-
-    def recording_pipe(texts: Iterable[str], batch_size: int) -> Iterator[Doc]:
-        batch_sizes.append(batch_size)
-        return real_pipe(texts, batch_size=batch_size)
-
-    monkeypatch.setattr(pipeline.nlp, "pipe", recording_pipe)
+    record = record_pipe(backends, monkeypatch)
     article = _article([f"Minister {i} said yes." for i in range(paragraphs)])
     docs = pipeline.parse(article)
-    assert batch_sizes == [min(paragraphs, PARSE_BATCH_CAP)]
+    assert record.batch_sizes == [min(paragraphs, PARSE_BATCH_CAP)]
     assert len(docs) == paragraphs
     assert docs[-1].text == f"Minister {paragraphs - 1} said yes."
 
@@ -127,18 +146,10 @@ def test_parse_batches_are_capped(paragraphs: int, backends: Backends,
 def test_repeated_paragraphs_are_parsed_once_into_separate_docs(
         backends: Backends, monkeypatch: pytest.MonkeyPatch) -> None:
     pipeline = backends.parser
-    real_pipe = pipeline.nlp.pipe
-    parsed: list[str] = []
-
-    def recording_pipe(texts: Iterable[Doc], batch_size: int) -> Iterator[Doc]:
-        for doc in real_pipe(texts, batch_size=batch_size):
-            parsed.append(doc.text)
-            yield doc
-
-    monkeypatch.setattr(pipeline.nlp, "pipe", recording_pipe)
+    record = record_pipe(backends, monkeypatch)
     article = _article(["He said yes."] * 500 + ["The mayor of Leeds said no."])
     docs = pipeline.parse(article)
-    assert parsed == ["He said yes.", "The mayor of Leeds said no."]
+    assert record.texts == ["He said yes.", "The mayor of Leeds said no."]
     assert len(docs) == 501 and len({id(doc) for doc in docs}) == 501
     assert [t.dep_ for t in docs[0]] == [t.dep_ for t in docs[499]]
     assert [t.dep_ for t in docs[499]] == ["nsubj", "ROOT", "intj", "punct"]
@@ -148,18 +159,11 @@ def test_repeated_paragraphs_are_parsed_once_into_separate_docs(
 def test_a_very_long_paragraph_is_parsed_in_pieces_into_one_doc(
         backends: Backends, monkeypatch: pytest.MonkeyPatch) -> None:
     pipeline = backends.parser
-    real_pipe = pipeline.nlp.pipe
-    pieces: list[int] = []
-
-    def recording_pipe(texts: Iterable[Doc], batch_size: int) -> Iterator[Doc]:
-        for doc in real_pipe(texts, batch_size=batch_size):
-            pieces.append(len(doc.text))
-            yield doc
-
-    monkeypatch.setattr(pipeline.nlp, "pipe", recording_pipe)
+    record = record_pipe(backends, monkeypatch)
     sentence = "The mayor of Leeds said the new bridge would open in March next year. "
     article = _article([sentence * 400, "A short second paragraph closes the story here."])
     docs = pipeline.parse(article)
+    pieces = [len(text) for text in record.texts]
     assert len(docs) == 2 and len(pieces) > 3
     assert max(pieces) <= PARSE_PIECE_CHARS + len(sentence)
     first = article.paragraphs[0]
