@@ -48,7 +48,7 @@ RESULT = ROOT / "benchmarks/results/eval_quotes.txt"
 MIN_OVERLAP = 0.3
 # Cues kept as quotes (the data README's list): speech verbs by stem, "according to", a colon.
 _SPEECH_CUE = re.compile(
-    r"\b(?:sa(?:y|id|ys|ying)|t(?:ell|old)|according to|writ|wrote|add|note|ask|announc|"
+    r"\b(?:sa(?:y|id|ys|ying)|t(?:ell|old)|according to|writ|wrote|add|not(?:e|ing)|ask|announc|"
     r"respond|repl|argu|claim|declar|remark|stat(?:e|es|ed|ing)\b|insist|warn|tweet|admit|"
     r"explain)",
     re.IGNORECASE,

@@ -35,6 +35,7 @@ from summarizer.speech import (
     OBJECT_CONTENT_VERBS,
     PHRASAL_SPEECH_VERBS,
     PRONOUNS,
+    REPORTING_VERBS,
     SPEECH_VERBS,
     TITLE_WORDS,
 )
@@ -343,6 +344,8 @@ def _reported_quotes(base: int, number: int, doc: Doc, index: ActorIndex) -> Ite
     for token in doc:
         if token.lower_ == "according":
             quote = _according_to(base, number, token, index)
+        elif token.lower_ not in REPORTING_VERBS:
+            continue
         else:
             cue_text = _cue_words(token)
             quote = _reported(base, number, token, cue_text, index) if cue_text else None
@@ -547,11 +550,24 @@ def _speaker_of_cue(cue: Token, index: ActorIndex) -> str | None:
             # "As reported by Western Journalism, Seattle became ...": the agent spoke, not
             # the subject of the clause the cue hangs on.
             return _agent_of(verb, index)
-        subjects = _subjects(verb)
+        # "LONDON (Reuters) - Donald Trump said": the parser may give the verb both the
+        # dateline and the name as subjects; the dateline never speaks.
+        subjects = [s for s in _subjects(verb) if not _is_dateline(s)] or _subjects(verb)
         if subjects:
             named = [s for s in subjects if _named(s, index)]
             return _speaker_of_source((named or subjects)[0], index)
-        if verb.dep_ in ("advcl", "conj", "xcomp", "acl") and verb.head.i != verb.i:
+        if verb.dep_ == "acl" and verb.head.i != verb.i and (
+            verb.tag_ in ("VBD", "VBZ", "VBP") or verb.head.dep_ == "ROOT"
+        ):
+            # "Donald Trump, who is vying ..., tweeted on Friday to say ...": a finite verb
+            # the parser hung on the name as a modifier (in a sentence left with no verb as
+            # its root) is that name's predicate.
+            return _speaker_of_source(verb.head, index)
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.i != verb.i:
+            # "Cruz pivoted to arguing that ...", "After saying ..., he left": the gerund's
+            # subject is the clause's.
+            verb = verb.head.head
+        elif verb.dep_ in ("advcl", "conj", "xcomp", "acl") and verb.head.i != verb.i:
             verb = verb.head
         else:
             break
