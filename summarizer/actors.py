@@ -34,6 +34,9 @@ from spacy.tokens import Doc, Span, Token
 from summarizer.credits import HANDLE, credit_spans, inside
 from summarizer.entity_words import (
     BUSINESS_NOUNS,
+    DEMONYM_PREFIXES,
+    DEMONYM_SECOND_WORDS,
+    DEMONYMS,
     EXTRA_EVENT_WORDS,
     EXTRA_TITLES,
     INTERJECTIONS,
@@ -173,6 +176,18 @@ class ActorIndex:
         # Every name the recogniser found, as a key: a maker's name before a model word
         # ("Mini Convertible" where "Mini" is named alone) makes the pair a product.
         self._entity_keys: frozenset[str] = frozenset(_name_key(e.text) for e in entities)
+        # Words written capitalised inside a sentence somewhere: a sentence's first word
+        # that the tagger reads as a common noun ("Budget airline Ryanair ...") is a name
+        # only if the article also capitalises it where capitals mean something.
+        self._capitalised_inside: frozenset[str] = frozenset(
+            t.lower_ for doc in docs for t in doc
+            if t.text[:1].isupper() and not t.is_sent_start and t.i > 0
+            and not doc[t.i - 1].is_punct)
+        # Last words of the names the recogniser calls people: "The Australian Ochichi",
+        # typed an organisation, is the person "Ochichi" with her nationality before it.
+        self._person_surnames: frozenset[str] = frozenset(
+            _name_key(e.text).split()[-1] for e in entities
+            if e.type == "person" and _name_key(e.text))
         mentions = [m for m in (self._clean(e) for e in entities) if m is not None]
         mentions.extend(self._missing_organisations(mentions))
         mentions.extend(self._missing_people(mentions))
@@ -280,6 +295,11 @@ class ActorIndex:
             if entity.type != "person" and tokens[0].lower_ not in PERSON_HONORIFICS:
                 break
             honorific = tokens.pop(0).lower_
+        without = _without_demonym(tokens)
+        if without is not tokens and (entity.type == "person" or (
+                len(without) == 1 and without[0].lower_ in self._person_surnames)):
+            tokens = without
+            kind_given = "person"
         # "Uncle Ossie", "Cardinal Cormac": the title or kinship word is not the name.
         kin = False
         while len(tokens) > 1 and tokens[0].lower_ in KINSHIP_TITLES | EXTRA_TITLES:
@@ -287,6 +307,9 @@ class ActorIndex:
             kin = True
         if not tokens or _is_title_or_interjection(tokens):
             return None
+        if (len(tokens) == 1 and tokens[0].is_sent_start and tokens[0].tag_ in _COMMON_TAGS
+                and tokens[0].lower_ not in self._capitalised_inside):
+            return None  # "Budget airline Ryanair", "View from the top": a common word
         doc = span.doc
         tokens = _with_first_name(tokens)
         trimmed = doc[tokens[0].i: tokens[-1].i + 1]
@@ -396,7 +419,7 @@ class ActorIndex:
         by_key: dict[str, list[Mention]] = defaultdict(list)
         for mention in mentions:
             by_key[_name_key(mention.text)].append(mention)
-        variants = _spelling_variants(by_key)
+        variants = _spelling_variants(by_key, self.article.text)
         for variant, key in variants.items():
             by_key[key].extend(by_key.pop(variant))
         votes = {key: _votes(group) for key, group in by_key.items()}
@@ -888,13 +911,36 @@ def _with_first_name(tokens: list[Token]) -> list[Token]:
 
 
 _MEMBER_DETERMINERS = frozenset(("a", "an", "another", "every", "each", "any", "one"))
+# Tags of a common word: at a sentence's start it is capitalised without being a name.
+_COMMON_TAGS = frozenset(("NN", "NNS", "JJ", "JJR", "JJS"))
+
+
+def _is_demonym(word: str) -> bool:
+    """A word for a nation's people, singular or plural ("Kenyan", "Britons")."""
+    return word in DEMONYMS or (word.endswith("s") and word[:-1] in DEMONYMS)
+
+
+def _without_demonym(tokens: list[Token]) -> list[Token]:
+    """A person's name without the nationality written before it: "Australian Johnson" ->
+    "Johnson", "South African Caster Semenya" -> "Caster Semenya". The rest must still be
+    a capitalised name."""
+    cut = 0
+    if (len(tokens) > 2 and tokens[0].lower_ in DEMONYM_PREFIXES
+            and tokens[1].lower_.rstrip("s") in DEMONYM_SECOND_WORDS):
+        cut = 2
+    elif len(tokens) > 1 and _is_demonym(tokens[0].lower_):
+        cut = 1
+    if cut and tokens[cut].text[:1].isupper() and tokens[cut].is_alpha:
+        return tokens[cut:]
+    return tokens
 
 
 def _with_cut_prefix(tokens: list[Token], kind: ActorType) -> list[Token]:
-    """The first word of an organisation's or place's name that the recogniser cut off:
-    "Go [Digital]", "Track and [Field]" is not this (no compound). The word before is a
+    """The first word of an organisation's, place's or party's name that the recogniser cut
+    off: "Go [Digital]", "the Liberal [Democrats]"; "Track and [Field]" is not this (no
+    compound). The word before is a
     capitalised proper noun inside the sentence, no title, compounded to the name."""
-    if kind not in ("organization", "place") or not tokens:
+    if kind not in ("organization", "place", "group") or not tokens:
         return tokens
     doc = tokens[0].doc
     i = tokens[0].i
@@ -1092,8 +1138,15 @@ def _fuller_names(keys: Sequence[str], votes: dict[str, Votes],
     names (nationalities) and names whose own context strongly says organisation or place
     (`strong_other`) stand only for themselves.
     """
+    # A surname used alone of a person vouches for the full name it ends, even when the
+    # recogniser typed that full name's one mention otherwise ("Kenya's Isabella Ochichi" as
+    # an organisation, then "Ochichi won").
+    person_words = {key for key in keys
+                    if len(key.split()) == 1 and _winner(votes[key]) == "person"}
     full = [key for key in keys
-            if 2 <= len(key.split()) <= 4 and votes[key]["person"] > 0
+            if 2 <= len(key.split()) <= 4
+            and (votes[key]["person"] > 0
+                 or (key.split()[-1] in person_words and key not in strong_other))
             and not set(key.split()) & _FUNCTION_WORDS]
     surnames = {key.split()[-1] for key in full}
     first_names = {key.split()[0] for key in full} - surnames
@@ -1143,12 +1196,22 @@ _FUNCTION_WORDS = frozenset(("of", "the", "and", "for", "in", "on", "at", "to", 
 _MIN_VARIANT_LENGTH = 5
 
 
-def _spelling_variants(by_key: dict[str, list[Mention]]) -> dict[str, str]:
+def _spelling_variants(by_key: dict[str, list[Mention]], text: str) -> dict[str, str]:
     """Full names that are spellings of one person's ("Victor Makarov" -> "Viktor Makarov"):
     the same surname exactly, and first names of five letters or more, with the same first
-    letter, one edit apart. Each maps to the spelling used most (else first)."""
+    letter, one edit apart. Each maps to the spelling used most (else first). A surname
+    alone may be a misspelt possessive of one full name's ("Mr Ebber's lawyers" beside
+    Bernie Ebbers)."""
     full = [key for key in by_key if len(key.split()) == 2]
     result: dict[str, str] = {}
+    surnames = {key.split()[-1] for key in full}
+    for key, mentions in by_key.items():
+        if " " in key or key in surnames or len(key) < _MIN_VARIANT_LENGTH:
+            continue
+        possessive = any(text[m.end: m.end + 2] in ("'s", "’s") for m in mentions)
+        owners = [other for other in full if possessive and other.split()[-1] == key + "s"]
+        if len(owners) == 1 and all(m.type == "person" or m.honorific for m in mentions):
+            result[key] = owners[0]
     for i, one in enumerate(full):
         for other in full[i + 1:]:
             first, surname = one.split()

@@ -90,3 +90,30 @@ NAME_DESCRIPTIONS: frozenset[str] = _words("""
 BUSINESS_NOUNS: frozenset[str] = _words("""
     division subsidiary unit marque conglomerate retailer lender insurer airline carrier chain
     """)
+# Words for a nation's people, as adjective or noun ("Australian", "Briton", "Kenyans"). Sport
+# and wire copy write them before a name ("Australian Johnson", "Briton Paula Radcliffe");
+# they describe the person and are not part of the name.
+DEMONYMS: frozenset[str] = _words("""
+    afghan albanian algerian american andorran angolan argentine argentinian armenian
+    australian austrian azerbaijani bahraini bangladeshi belarusian belgian bolivian bosnian
+    brazilian british briton bulgarian burmese burundian cambodian cameroonian canadian chadian
+    chilean chinese colombian congolese croat croatian cuban cypriot czech dane danish dutch
+    dutchman ecuadorean ecuadorian egyptian emirati englishman english eritrean estonian
+    ethiopian fijian filipino finn finnish french frenchman gabonese gambian georgian german
+    ghanaian greek guatemalan guinean haitian honduran hungarian icelandic indian indonesian
+    iranian iraqi irish irishman israeli italian ivorian jamaican japanese jordanian kazakh
+    kenyan korean kosovan kuwaiti kyrgyz laotian latvian lebanese liberian libyan lithuanian
+    luxembourger macedonian malagasy malawian malaysian malian maltese mauritanian mexican
+    moldovan mongolian montenegrin moroccan mozambican namibian nepalese nepali nicaraguan
+    nigerian nigerien norwegian omani pakistani palestinian panamanian paraguayan peruvian
+    pole polish portuguese qatari romanian russian rwandan salvadoran samoan saudi scot scots
+    scotsman scottish senegalese serb serbian sierra singaporean slovak slovakian slovene
+    slovenian somali spaniard spanish sudanese swede swedish swiss syrian taiwanese tajik
+    tanzanian thai togolese tongan tunisian turk turkish turkmen ugandan ukrainian uruguayan
+    uzbek venezuelan vietnamese welsh welshman yemeni zambian zimbabwean kiwi aussie
+    """)
+# Words that join a demonym in front of it: "South African", "New Zealander", "Sri Lankan".
+DEMONYM_PREFIXES: frozenset[str] = _words("south north east west new sri costa puerto")
+DEMONYM_SECOND_WORDS: frozenset[str] = _words(
+    "african korean sudanese zealander zealand lankan rican timorese"
+)

@@ -176,3 +176,41 @@ def test_sample_article_organisations_and_no_junk(sample_people: People) -> None
     for junk in ("THE", "REMARK", "Defense", "First", "Meetings", "Moon"):
         assert junk not in names or types[junk] != "person"
     assert not {"THE", "REMARK", "Defense", "First", "Meetings"} & names
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "absent"),
+    [
+        pytest.param("Kenya's Isabella Ochichi led from the start. Australian Ochichi? No: "
+                     "the Australian Ochichi of the programme was a misprint, and Kenyan "
+                     "Ochichi won by ten seconds.", "Isabella Ochichi",
+                     ("Australian Ochichi", "Kenyan Ochichi"), id="demonym-before-surname"),
+        pytest.param("Briton Paula Radcliffe was second. Radcliffe said the course was hard.",
+                     "Paula Radcliffe", ("Briton Paula Radcliffe",), id="demonym-noun"),
+        pytest.param("Former chief executive Bernie Ebbers denies fraud. Mr Ebber's lawyers "
+                     "say the witness lied.", "Bernie Ebbers", ("Ebber",),
+                     id="misspelt-possessive"),
+    ],
+)
+def test_one_person_one_entry(pipeline: SpacyPipeline, text: str, name: str,
+                              absent: tuple[str, ...]) -> None:
+    actors = by_name(analyse(pipeline, text))
+    assert actors[name].type == "person"
+    assert not set(absent) & set(actors)
+
+
+def test_party_name_keeps_its_first_word(pipeline: SpacyPipeline) -> None:
+    people = analyse(pipeline, "The Liberal Democrats said the plan was flawed. The Social "
+                               "Democrats agreed.")
+    actors = by_name(people)
+    assert {"Liberal Democrats", "Social Democrats"} <= set(actors)
+    assert "Democrats" not in actors
+    assert [q.speaker for q in people.quotes] == ["Liberal Democrats"]
+
+
+def test_sentence_initial_common_word_is_not_a_name(pipeline: SpacyPipeline) -> None:
+    actors = by_name(analyse(pipeline, "Budget airline Ryanair said it would buy 70 planes."))
+    assert "Budget" not in actors
+    assert actors["Ryanair"].type == "organization"
+    # A name the tagger reads as a proper noun still opens a sentence.
+    assert "Vodafone" in by_name(analyse(pipeline, "Vodafone said profits rose by 10%."))
