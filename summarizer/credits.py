@@ -46,10 +46,23 @@ _ROLE = (r"(?:Additional\s+)?(?:reporting|writing|written|editing|edited|compile
          r"research|researched|produced|translated|translation|graphics|video|fact-checking|"
          r"contributing)"
          r"(?:\s+and\s+(?:reporting|writing|editing))?")
+# Politico and others open it with dashes and write "from": "--additional reporting from X".
 _ROLE_CREDIT = re.compile(
-    rf"(?i:{_ROLE})\s+(?:by\s+|:\s*)(?-i:{_NAMES})"
-    rf"(?:\s*[;.,]\s*(?i:{_ROLE})\s+(?:by\s+|:\s*)(?-i:{_NAMES}))*\s*[.;]?"
+    rf"(?:--?|—|–)?\s*(?i:{_ROLE})\s+(?:by\s+|from\s+|:\s*)(?-i:{_NAMES})"
+    rf"(?:\s*[;.,]\s*(?i:{_ROLE})\s+(?:by\s+|from\s+|:\s*)(?-i:{_NAMES}))*\s*[.;]?"
 )
+# A story's closing tag line: "Amanda Terkel contributed reporting.", "Alex Isenstadt
+# contributed to this story.", "Associated Press writer Jill Colvin contributed from
+# Albuquerque.", "Lerer reported from Los Angeles." (one or several in the paragraph).
+_PLACE = rf"{_NAME_WORD}(?:,?\s+{_NAME_WORD}){{0,4}}"
+_TAG_LINE = (
+    rf"(?:(?:Associated\s+Press|AP|Reuters|Staff|Times|Post)\s+"
+    rf"(?:writers?|reporters?|correspondents?)\s+)?(?-i:{_NAME_LIST})"
+    rf"(?:\s*(?:,|and|&)\s*(?-i:{_NAME_LIST}))*"
+    rf"\s+(?:contributed(?:\s+(?:reporting|research|to\s+this\s+(?:story|report|article)))?"
+    rf"(?:\s+from\s+{_PLACE})?|reported\s+from\s+{_PLACE})\s*\."
+)
+_TAG_LINES = re.compile(rf"{_TAG_LINE}(?:\s+{_TAG_LINE})*")
 _SOCIAL = r"(?:Twitter|X|Facebook|Instagram|Threads|Bluesky)"
 # "Follow Pam Key on Twitter @pamkeyNEN", "Follow @politico.", "Follow us on Facebook".
 _FOLLOW = re.compile(
@@ -81,7 +94,8 @@ def is_credit(text: str) -> bool:
     if not text or len(text.split()) > _MAX_CREDIT_WORDS:
         return False
     inner = text[1:-1].strip() if text.startswith("(") and text.endswith(")") else text
-    if _ROLE_CREDIT.fullmatch(inner) or _FOLLOW.fullmatch(inner) or _PHOTO.fullmatch(inner):
+    if (_ROLE_CREDIT.fullmatch(inner) or _FOLLOW.fullmatch(inner) or _PHOTO.fullmatch(inner)
+            or _TAG_LINES.fullmatch(inner)):
         return True
     byline = _BYLINE.fullmatch(inner)
     if byline is None:

@@ -30,6 +30,13 @@ STORY = ("Islamic State fighters have persecuted minorities in the region it con
     "Photo: Jane Doe/Reuters",
     "(AP Photo/Evan Vucci)",
     "Image copyright Getty Images",
+    "--additional reporting from Darren Samuelsohn.",
+    "— Additional reporting by Linh Tat.",
+    "Amanda Terkel contributed reporting.",
+    "Alex Isenstadt contributed to this story.",
+    "Sam Lachman contributed reporting from Charleston. Ryan Grim reported from Washington, D.C.",
+    "Lerer reported from Los Angeles. Associated Press writer Jill Colvin contributed from "
+    "Albuquerque.",
 ])
 def test_credit_lines_are_recognised(line: str) -> None:
     assert is_credit(line)
@@ -38,6 +45,10 @@ def test_credit_lines_are_recognised(line: str) -> None:
 @pytest.mark.parametrize("sentence", [
     "By Tuesday, the storm had moved north and the rain had stopped.",
     "By winning the Republican primary in Ohio, John Kasich picked up all 66 delegates.",
+    "Soros contributed more than $2 million to the group.",
+    "Mr. Rastin also contributed $300,000 to an independent group.",
+    "Reuters reported from Kabul that the city had fallen.",
+    "Reporting from Kabul, our correspondent found the city had fallen.",
     "By contrast, Trump has just 5 percent support of the black vote.",
     "By 2015, the American coal market was in a deep slide.",
     "Reporting by the BBC showed that prices rose sharply in the spring.",
