@@ -283,6 +283,11 @@ class ActorIndex:
                 tokens = tokens[:cut]
         tokens = _after_description(tokens)
         tokens = _before_headline_verb(tokens)
+        # "Shanghai Automotive Industry Corporation (SAIC": the bracket opens the short form,
+        # which is a mention of its own.
+        bracket = next((k for k, t in enumerate(tokens) if t.text == "(" and k > 0), None)
+        if bracket is not None:
+            tokens = tokens[:bracket]
         # A capitalised word glued to the front of a name at a sentence start ("Among Ghani").
         while len(tokens) > 1 and tokens[0].tag_ in _GLUED_TAGS and not _is_initial(tokens[0]):
             tokens.pop(0)
@@ -435,7 +440,13 @@ class ActorIndex:
                 kept = [m for m in by_key[key] if m.type == "person" or m.evidence >= _STRONG_VOTE]
                 for kind, weight in _votes(kept).items():
                     votes[top[0]][kind] += weight
-                votes[top[0]]["person"] += _STRONG_VOTE
+                if top[0] not in strong_other:
+                    # ("Andersen said" of "auditors Arthur Andersen" is the firm's name.)
+                    votes[top[0]]["person"] += _STRONG_VOTE
+        acronyms = {key for key, group in by_key.items()
+                    if " " not in key and len(key) >= 2
+                    and all(m.text.isupper() for m in group)}
+        fuller.update(_short_organisation_names(list(by_key), votes, fuller, acronyms))
         types = {key: _winner(vote) for key, vote in votes.items()}
         prominence = _prominence(by_key, fuller)
         last_seen: dict[str, tuple[int, int]] = {}
@@ -679,6 +690,11 @@ def _type_evidence(span: Span, kind: ActorType) -> tuple[ActorType, float]:
     context = _context_nouns(span)
     if context & (ORG_CONTEXT | BUSINESS_NOUNS):
         return "organization", _STRONG_VOTE
+    if _plural_apposition(span):
+        # "its auditors Arthur Andersen", "champions Chelsea": one name that a plural
+        # noun describes is a body of people ("Britons Kathy Butler and Hayley Yelling"
+        # lists several names, each a person).
+        return "organization", _STRONG_VOTE
     if context & PLACE_CONTEXT:
         return "place", _STRONG_VOTE
     if _has_org_modifier(span):
@@ -911,6 +927,9 @@ def _with_first_name(tokens: list[Token]) -> list[Token]:
 
 
 _MEMBER_DETERMINERS = frozenset(("a", "an", "another", "every", "each", "any", "one"))
+# Last words of the name of a rule or an agreement, which binds actors and is not one (the
+# "Rules Committee" ends otherwise).
+_RULE_WORDS = frozenset(("rules", "regulations", "bill", "agreement", "pact", "accord"))
 # Tags of a common word: at a sentence's start it is capitalised without being a name.
 _COMMON_TAGS = frozenset(("NN", "NNS", "JJ", "JJR", "JJS"))
 
@@ -947,8 +966,11 @@ def _with_cut_prefix(tokens: list[Token], kind: ActorType) -> list[Token]:
     if i == 0:
         return tokens
     previous = doc[i - 1]
-    if (previous.tag_ == "NNP" and previous.is_title and not previous.ent_type_
-            and not previous.is_sent_start and previous.dep_ == "compound"
+    # A capitalised adjective inside a sentence is part of a name too ("the Liberal
+    # Democrats", tagged an adjective), unless it is a nationality.
+    if (previous.tag_ in ("NNP", "JJ") and previous.is_title and not previous.ent_type_
+            and not previous.is_sent_start and previous.dep_ in ("compound", "amod")
+            and not _is_demonym(previous.lower_)
             and previous.head in tokens
             and previous.lower_ not in TITLE_WORDS | HONORIFICS | EXTRA_TITLES | NOT_NAMES):
         return [previous, *tokens]
@@ -1011,6 +1033,8 @@ def _is_not_an_actor(span: Span, text: str) -> bool:
         return True
     if any(word in EVENT_WORDS or word in EXTRA_EVENT_WORDS for word in words):
         return True
+    if len(words) > 1 and words[-1] in _RULE_WORDS:
+        return True  # "the Obama Power Plant Rules", "the Paris Agreement": what binds
     doc = span.doc
     if any(t.ent_type_ in _NOT_ACTOR_LABELS for t in span):
         return True
@@ -1041,6 +1065,25 @@ def _fills_quotation(span: Span) -> bool:
     while end < len(doc) and doc[end].is_punct and not doc[end].is_quote and end - span.end < 2:
         end += 1
     return end < len(doc) and doc[end].is_quote
+
+
+def _plural_apposition(span: Span) -> bool:
+    """The name stands after a plural common noun that describes it (in apposition or as
+    a compound) and is the only name there: "auditors Arthur Andersen", not "Britons Kathy
+    Butler and Hayley Yelling"."""
+    root = span.root
+    if any(c.dep_ in ("conj", "cc") for c in root.children):
+        return False
+    head = root.head
+    if (root.dep_ == "appos" and head.tag_ == "NNS" and head.i < root.i
+            and not any(c.dep_ == "appos" and c.i != root.i for c in head.children)):
+        return True
+    # "external auditors Arthur Andersen approved ...": the plural noun right before the
+    # name, whatever the parser hung it on (a compound, or a second subject).
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    return (before is not None and before.tag_ == "NNS" and before.is_lower
+            and before.dep_ in ("compound", "nsubj", "nsubjpass", "dobj")
+            and not any(g.dep_ in ("conj", "cc") for g in before.children))
 
 
 def _context_nouns(span: Span) -> set[str]:
@@ -1167,6 +1210,33 @@ def _fuller_names(keys: Sequence[str], votes: dict[str, Votes],
         if owners:
             result[key] = owners
     return result
+
+
+def _short_organisation_names(keys: Sequence[str], votes: dict[str, Votes],
+                              fuller: dict[str, list[str]],
+                              acronyms: set[str]) -> dict[str, list[str]]:
+    """One-word names that stand for the one organisation whose name they open or end
+    ("Andersen" for "Arthur Andersen", "Goldman" for "Goldman Sachs") or whose initials
+    they are ("SAIC" for "Shanghai Automotive Industry Corporation"), when no person's full
+    name claims them. Places and nationalities stand for themselves ("Washington" beside
+    "the Washington Post")."""
+    organisations = [key for key in keys if len(key.split()) >= 2
+                     and _winner(votes[key]) == "organization"]
+    result: dict[str, list[str]] = {}
+    for key in keys:
+        if " " in key or key in fuller or _winner(votes[key]) not in ("person", "organization"):
+            continue
+        owners = [o for o in organisations
+                  if (len(o.split()) <= 4 and key in (o.split()[0], o.split()[-1]))
+                  or (key in acronyms and key == _initials(o))]
+        if len(owners) == 1:
+            result[key] = owners
+    return result
+
+
+def _initials(key: str) -> str:
+    """ "international monetary fund" -> "imf"; small joining words are skipped."""
+    return "".join(word[0] for word in key.split() if word not in _FUNCTION_WORDS)
 
 
 def _prominence(by_key: dict[str, list[Mention]],

@@ -214,3 +214,33 @@ def test_sentence_initial_common_word_is_not_a_name(pipeline: SpacyPipeline) -> 
     assert actors["Ryanair"].type == "organization"
     # A name the tagger reads as a proper noun still opens a sentence.
     assert "Vodafone" in by_name(analyse(pipeline, "Vodafone said profits rose by 10%."))
+
+
+def test_organisation_short_forms_join_it(pipeline: SpacyPipeline) -> None:
+    actors = by_name(analyse(
+        pipeline,
+        "WorldCom's external auditors Arthur Andersen approved the accounts, the court heard. "
+        "Andersen said it had been misled. The firm signed a deal with Shanghai Automotive "
+        "Industry Corporation (SAIC). SAIC said the deal was good. Donald Trump spoke. "
+        "Trump said the Washington Post was wrong, and Washington agreed."))
+    assert actors["Arthur Andersen"].type == "organization"
+    assert "Andersen" in actors["Arthur Andersen"].aliases
+    assert "SAIC" in actors["Shanghai Automotive Industry Corporation"].aliases
+    assert not {"Andersen", "SAIC"} & set(actors)
+    # A person's surname and a place keep to themselves.
+    assert "Trump" in actors["Donald Trump"].aliases
+    assert actors["Washington"].type == "place"
+
+
+def test_rules_and_agreements_are_not_actors(pipeline: SpacyPipeline) -> None:
+    actors = by_name(analyse(pipeline, "A court blocked the Obama Power Plant Rules. Iran "
+                                       "signed the Paris Agreement. The House Rules Committee "
+                                       "met on Monday."))
+    assert not {"Obama Power Plant Rules", "Paris Agreement"} & set(actors)
+    assert "House Rules Committee" in actors
+
+
+def test_party_name_cut_before_a_verb_of_saying(pipeline: SpacyPipeline) -> None:
+    people = analyse(pipeline, "The Liberal Democrats say they suspect the move is part of a "
+                               "wider plan agreed with the US.")
+    assert [q.speaker for q in people.quotes] == ["Liberal Democrats"]
