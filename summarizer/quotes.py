@@ -116,6 +116,8 @@ def extract_quotes(article: Article, docs: Sequence[Doc], index: ActorIndex) -> 
         found.extend(labels)
         local.extend(labels)
     found = [f for f in found if not _in_credit_line(f, index)]
+    for paragraph_found in found_in.values():
+        _cut_tails_of_others(article.text, paragraph_found)
     quotes = [quote for quote in (_to_quote(article, f) for f in found) if quote.text]
     for quote in quotes:
         if quote.speaker:
@@ -371,6 +373,9 @@ def _content_parts(cue: Token) -> list[tuple[int, int]]:
         return _spans_of(_without_trailing_participles(tokens))
     if cue.lower_ in OBJECT_CONTENT_VERBS:
         return _object_content(cue)
+    clause = _misparsed_that_clause(cue)
+    if clause:
+        return _spans_of(_without_trailing_participles(clause))
     # Inverted or parenthetical cues: "..., Putin declared, is that ...", "As X noted, ...",
     # "The EXPO, say the pages, concentrates on ...": the content is the clause around them.
     if cue.dep_ in ("parataxis", "advcl", "ccomp", "conj") and cue.head.i != cue.i:
@@ -382,6 +387,29 @@ def _content_parts(cue: Token) -> list[tuple[int, int]]:
         outside = {t.i for t in cue.subtree} - {t.i for s in kept for t in s.subtree}
         clause = [t for t in cue.head.subtree if t.i not in outside]
         return _spans_of(_without_trailing_participles(clause))
+    return []
+
+
+def _misparsed_that_clause(cue: Token) -> list[Token]:
+    """The "that" clause of a cue the parser did not give it as a complement: hung on a
+    noun as a relative clause ("said on Friday during a news conference that he may wait
+    ...": a relative "that" is a subject or object, never a `mark`), or with "that" read as
+    a preposition ("noting that at one point he had trailed ...")."""
+    doc = cue.doc
+    following = doc[cue.i + 1] if cue.i + 1 < len(doc) else None
+    if (following is not None and following.lower_ == "that"
+            and following.dep_ not in ("det", "nsubj", "nsubjpass", "dobj", "mark")
+            and following.head.i == cue.i):
+        tokens = [t for t in following.subtree if t.i > following.i and not t.is_space]
+        if tokens and any(t.dep_ in _SUBJECTS for t in tokens):
+            return tokens
+    for token in cue.subtree:
+        if token.i <= cue.i or token.dep_ != "relcl":
+            continue
+        mark = next((c for c in token.children
+                     if c.dep_ == "mark" and c.lower_ == "that" and c.i < token.i), None)
+        if mark is not None:
+            return [t for t in token.subtree if t.i > mark.i]
     return []
 
 
@@ -543,7 +571,7 @@ def _speaker_of_cue(cue: Token, index: ActorIndex) -> str | None:
         # "X was told that ...", "X was accused of ...": the subject heard, or is accused;
         # the speaker, if any, is the agent ("by Y").
         return _agent_of(verb, index)
-    for _ in range(3):
+    for _ in range(4):
         if verb is None:
             break
         if any(c.dep_ == "agent" for c in verb.rights):
@@ -553,6 +581,12 @@ def _speaker_of_cue(cue: Token, index: ActorIndex) -> str | None:
         # "LONDON (Reuters) - Donald Trump said": the parser may give the verb both the
         # dateline and the name as subjects; the dateline never speaks.
         subjects = [s for s in _subjects(verb) if not _is_dateline(s)] or _subjects(verb)
+        if (subjects and _is_expletive(subjects[0]) and verb.dep_ == "ccomp"
+                and verb.head.i != verb.i):
+            # "Gore insisted it was premature to back ... while adding ...": the "it" of
+            # an extraposed clause says nothing; the clause's speaker is the one above.
+            verb = verb.head
+            continue
         if subjects:
             named = [s for s in subjects if _named(s, index)]
             return _speaker_of_source((named or subjects)[0], index)
@@ -573,6 +607,15 @@ def _speaker_of_cue(cue: Token, index: ActorIndex) -> str | None:
             break
     # "..., said the Russian presidential pages.": an agent or object after the verb.
     return _agent_of(cue, index)
+
+
+def _is_expletive(subject: Token) -> bool:
+    """"it" that stands for a clause later in the sentence ("it was premature to back
+    ...", "it is clear that ..."): the verb also takes an adjective or noun and a clause."""
+    verb = subject.head
+    return subject.lower_ == "it" and any(
+        c.dep_ in ("acomp", "attr") for c in verb.children
+    ) and any(c.dep_ in ("xcomp", "ccomp") for c in verb.children)
 
 
 def _agent_of(verb: Token, index: ActorIndex) -> str | None:
@@ -758,6 +801,31 @@ def _in_credit_line(found: _Found, index: ActorIndex) -> bool:
 
 def _inside_any(offset: int, segments: Sequence[_Segment]) -> bool:
     return any(s.start <= offset < s.end for s in segments)
+
+
+def _cut_tails_of_others(text: str, found: Sequence[_Found]) -> None:
+    """One quote's content ends where another cue's quote begins: in "Gore insisted it was
+    'premature' ... while adding, 'I don't have any doubt ...'", the parser hands the second
+    quotation to the first cue too; it belongs to "adding"."""
+    for quote in found:
+        for other in found:
+            if other is quote or other.cue_offset == quote.cue_offset or not other.parts:
+                continue
+            start, end = other.parts[0][0], other.parts[-1][1]
+            if quote.cue_offset > start:
+                continue
+            kept = [(a, b) for a, b in quote.parts if not (start <= a and b <= end + 2)]
+            if kept and len(kept) < len(quote.parts):
+                quote.parts[:] = kept
+            for k, (a, b) in enumerate(quote.parts):
+                if a < start < b and end >= b - 2:
+                    cut = start
+                    while cut > a and (text[cut - 1].isspace() or text[cut - 1] in _TAIL_MARKS):
+                        cut -= 1
+                    quote.parts[k] = (a, cut)
+
+
+_TAIL_MARKS = frozenset(",;:“”\"'‘’—–-")
 
 
 def _overlaps_found(quote: _Found, found: Sequence[_Found]) -> bool:

@@ -322,3 +322,42 @@ def test_reported_content_boundaries(pipeline: SpacyPipeline, text: str, content
     assert quotes, people.quotes
     assert left_out not in quotes[0].text
     assert not quotes[0].text.endswith(("and", ","))
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        pytest.param("LONDON (Reuters) - Maria Lopez said she was unlikely to meet the "
+                     "minister this year.", "Maria Lopez", "she was unlikely to meet",
+                     id="dateline-as-second-subject"),
+        pytest.param("Tom Hale, who is running for mayor, tweeted on Friday to say he had "
+                     "never backed the plan.", "Tom Hale", "he had never backed the plan",
+                     id="predicate-hung-on-the-name"),
+        pytest.param("Tom Hale pivoted to arguing that the plan was one more reason to act.",
+                     "Tom Hale", "the plan was one more reason", id="gerund-after-preposition"),
+        pytest.param("Tom Hale said on Friday during a news conference that he may wait until "
+                     "March to decide.", "Tom Hale", "he may wait until March",
+                     id="that-clause-hung-on-a-noun"),
+        pytest.param("Tom Hale spoke for an hour, noting that at one point last year he had "
+                     "trailed by 50 points.", "Tom Hale", "at one point last year he had",
+                     id="that-read-as-a-preposition"),
+    ],
+)
+def test_speaker_found_through_misparses(pipeline: SpacyPipeline, text: str, speaker: str,
+                                         content: str) -> None:
+    _, people = analyse(pipeline, text)
+    quotes = [q for q in people.quotes if content in q.text]
+    assert quotes, people.quotes
+    assert quotes[0].speaker == speaker
+
+
+def test_second_quotation_belongs_to_its_own_cue(pipeline: SpacyPipeline) -> None:
+    _, people = analyse(
+        pipeline,
+        "In an interview with the Daily Mail, Tom Hale insisted it was “premature” to back the "
+        "plan while adding on other matters, “I don’t have any doubt that her heart is in the "
+        "right place.”")
+    by_cue = {q.cue: q for q in people.quotes}
+    assert by_cue["adding"].speaker == "Tom Hale"
+    assert by_cue["adding"].text.startswith("I don’t have any doubt")
+    assert "any doubt" not in by_cue["insisted"].text
