@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import PROJECT, SHARED_DATA, TOPICS, machine
+from benchmarks.common import PROJECT, SHARED_DATA, TOPICS, machine, publish
 from summarizer.api import Analyzer
 from summarizer.article import article_from_file
 from summarizer.backends import Backends
@@ -143,9 +143,7 @@ def main() -> None:
     lines.append(f"last vs first: {growth:+.1%} (bound: within 10%: "
                  f"{'yes' if abs(growth) <= 0.10 else 'NO'})")
     report = "\n".join(lines) + "\n"
-    print(report)
-    RESULT.parent.mkdir(parents=True, exist_ok=True)
-    RESULT.write_text(report, encoding="utf-8")
+    publish(report, RESULT)
 
 
 if __name__ == "__main__":

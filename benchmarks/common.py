@@ -48,3 +48,10 @@ def bbc_pairs(limit: int | None = None, root: Path = BBC) -> list[tuple[str, Pat
         for article in sorted((root / "article" / topic).glob("*.txt")):
             pairs.append((topic, article, root / "summary" / topic / article.name))
     return pairs[:limit] if limit else pairs
+
+
+def publish(report: str, result: Path) -> None:
+    """Print a benchmark's report and keep it as its result file."""
+    print(report)
+    result.parent.mkdir(parents=True, exist_ok=True)
+    result.write_text(report, encoding="utf-8")

@@ -25,6 +25,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import BotError, send_error, user_message
+from bot.feeds import FeedPoller
 from bot.formatting import briefing_embed, digest_pages
 from bot.schedule import Clock, Scheduler, utc_now
 from bot.settings import Settings
@@ -135,6 +136,8 @@ class BriefingBot(commands.AutoShardedBot):
             grace=timedelta(minutes=settings.schedule_grace_minutes),
             interval=schedule_interval,
         )
+        self.feed_poller = FeedPoller(
+            self, clock=clock, interval=timedelta(minutes=settings.feed_poll_minutes))
         self._run_scheduler = run_scheduler
         self._warm_up = warm_up
         self._warm_up_task: asyncio.Task[None] | None = None
@@ -145,9 +148,9 @@ class BriefingBot(commands.AutoShardedBot):
         self._interactions: set[asyncio.Task[Any]] = set()
 
     async def setup_hook(self) -> None:
-        from bot.commands import about, analysis, article, brief, digest, schedule
+        from bot.commands import about, analysis, article, brief, digest, feed, schedule
 
-        for module in (analysis, article, digest, brief, schedule, about):
+        for module in (analysis, article, digest, brief, feed, schedule, about):
             await module.setup(self)
         if self._warm_up:
             # Load the models in the analysis pool while the gateway connects, so the first
@@ -155,6 +158,7 @@ class BriefingBot(commands.AutoShardedBot):
             self._warm_up_task = self.loop.create_task(self._load_models(), name="warm-up")
         if self._run_scheduler:
             self.scheduler.start()
+            self.feed_poller.start()
 
     async def _load_models(self) -> None:
         try:
@@ -193,6 +197,7 @@ class BriefingBot(commands.AutoShardedBot):
 
     async def close(self) -> None:
         await self.scheduler.stop()
+        await self.feed_poller.stop()
         await super().close()
         self.worker.close()
         # A fetch stops by itself within its deadline; nothing waits for it here.

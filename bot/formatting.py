@@ -309,6 +309,14 @@ def choices(names: Iterable[str], typed: str) -> list[str]:
     return (first + rest)[:CHOICE_LIMIT]
 
 
+def numbered_choices(labels: Sequence[str],
+                     typed: str) -> list[discord.app_commands.Choice[int]]:
+    """Autocomplete choices "1. label" for a numbered list, valued by the number."""
+    names = {f"{n}. {clip(inert(label), 90)}": n for n, label in enumerate(labels, start=1)}
+    return [discord.app_commands.Choice(name=name, value=names[name])
+            for name in choices(names, typed)]
+
+
 def embed_size(embed: discord.Embed) -> int:
     """Characters Discord counts toward the 6,000 limit."""
     total = len(embed.title or "") + len(embed.description or "")
@@ -435,7 +443,7 @@ def digest_pages(digest: Digest, *, heading: str = "Digest") -> list[discord.Emb
 
 def entry_line(position: int, entry: Entry, *, current: bool) -> str:
     """One reading-list entry: title, source, when and by whom it was added."""
-    when = _discord_time(entry.added_at)
+    when = discord_time(entry.added_at)
     who = f" by <@{entry.added_by}>" if entry.added_by else ""
     via = {"message": " via Brief this article", "feed": " from a feed"}.get(entry.via, "")
     mark = " · **current**" if current else ""
@@ -443,10 +451,13 @@ def entry_line(position: int, entry: Entry, *, current: bool) -> str:
             f"added {when}{who}{via}{mark}")
 
 
-def _discord_time(iso: str) -> str:
-    """An ISO time as Discord's relative timestamp (shown in each reader's own time zone)."""
+def discord_time(iso: str | None) -> str:
+    """An ISO time as Discord's relative timestamp (shown in each reader's own time zone);
+    "never" for none."""
     from datetime import UTC, datetime
 
+    if not iso:
+        return "never"
     try:
         moment = datetime.fromisoformat(iso)
     except ValueError:

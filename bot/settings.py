@@ -14,6 +14,8 @@ from summarizer.errors import UsageError
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 DEFAULT_DB_PATH = "briefing-bot.sqlite3"
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+# A feed is polled at most this often: politeness to the sites whose feeds are followed.
+MIN_FEED_POLL_MINUTES = 15
 
 
 class SettingsError(RuntimeError):
@@ -68,6 +70,7 @@ class Settings:
     schedule_grace_minutes: int = 60
     shutdown_grace_seconds: int = 20
     brief_public: bool = False  # "Brief this article" answers everyone, not only the user
+    feed_poll_minutes: int = MIN_FEED_POLL_MINUTES  # each feed's poll interval (plus jitter)
 
 
 def load_settings(env_file: str | os.PathLike[str] | None = ".env") -> Settings:
@@ -124,6 +127,8 @@ def settings_from_env(environ: Mapping[str, str]) -> Settings:
         schedule_grace_minutes=_int(environ, "BRIEFING_SCHEDULE_GRACE_MINUTES", 60, minimum=0),
         shutdown_grace_seconds=_int(environ, "BRIEFING_SHUTDOWN_GRACE_SECONDS", 20, minimum=0),
         brief_public=_flag(environ, "BRIEFING_BRIEF_PUBLIC"),
+        feed_poll_minutes=_int(environ, "BRIEFING_FEED_POLL_MINUTES", MIN_FEED_POLL_MINUTES,
+                               minimum=MIN_FEED_POLL_MINUTES),
     )
 
 

@@ -1,10 +1,14 @@
 """What the bot remembers, in one SQLite file: each channel's reading list (and which entry is
 its current article), each server's daily schedule (with the date last posted), topic labels,
-and per channel what its previous digest covered. WAL mode; a schema version in `meta`.
+per channel what its previous digest covered, and the feeds each channel follows (with their
+validators, poll times, failures and the items already seen). WAL mode; a schema version in
+`meta`.
 
 Schema 2 replaced schema 1's one article per channel (`channel_articles`) by a reading list:
 opening a schema-1 file migrates it in one transaction, each channel's article becoming the
-first entry of its list and its current article.
+first entry of its list and its current article. Schema 3 added feeds (`feeds`,
+`feed_items_seen`) and, on the reading list, which feed an entry came from (`feed_id`): a
+schema-2 file gains the column and the tables in one transaction, its data untouched.
 
 Calls are short single statements. Reads are made from the event loop on their own connection
 (in WAL mode a writer never blocks them). Writes may wait for another process's lock (up to
@@ -26,7 +30,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -36,10 +40,16 @@ from summarizer.digest import PreviousDigest
 from summarizer.text import build_paragraphs
 from summarizer.types import Article
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # The most entries a channel's list keeps: a team's day or two of links, and what one digest
 # can brief (summarizer.digest.MAX_DIGEST_ARTICLES). Beyond it the oldest go first.
 LIST_LIMIT = 50
+# The most feeds one channel follows: each is polled every 15 minutes or so, and a channel's
+# list (LIST_LIMIT) could not hold the news of many more.
+FEEDS_PER_CHANNEL = 10
+# Item keys remembered per feed (two per item: id and link). A feed lists at most 20 items
+# that are read, so an item older than the last few hundred seen never comes back.
+SEEN_PER_FEED = 500
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -55,6 +65,7 @@ CREATE TABLE IF NOT EXISTS reading_list (
     added_by INTEGER,
     added_at TEXT NOT NULL,
     via TEXT NOT NULL DEFAULT 'command',
+    feed_id INTEGER,
     UNIQUE (channel_id, key)
 );
 CREATE INDEX IF NOT EXISTS reading_list_channel ON reading_list (channel_id, id);
@@ -78,6 +89,31 @@ CREATE TABLE IF NOT EXISTS schedules (
 CREATE TABLE IF NOT EXISTS guild_labels (
     guild_id INTEGER PRIMARY KEY,
     labels TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feeds (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel_id INTEGER NOT NULL,
+    guild_id INTEGER,
+    url TEXT NOT NULL,
+    title TEXT,
+    added_by INTEGER,
+    added_at TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    next_poll TEXT NOT NULL,
+    last_checked TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    last_error_at TEXT,
+    items_added INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (channel_id, url)
+);
+CREATE INDEX IF NOT EXISTS feeds_due ON feeds (next_poll);
+CREATE TABLE IF NOT EXISTS feed_items_seen (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    feed_id INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    UNIQUE (feed_id, key)
 );
 """
 
@@ -131,6 +167,39 @@ class Entry:
     @property
     def label(self) -> str:
         return self.title or self.source
+
+
+@dataclass(frozen=True)
+class FollowedFeed:
+    """A feed a channel follows, and how its polling goes. Times are ISO, UTC."""
+
+    id: int
+    channel_id: int
+    guild_id: int | None
+    url: str
+    title: str | None
+    added_by: int | None
+    added_at: str
+    etag: str | None
+    last_modified: str | None
+    next_poll: str
+    last_checked: str | None  # the last poll that succeeded (a 304 included)
+    failures: int  # polls failed in a row; 0 once one succeeds
+    last_error: str | None
+    last_error_at: str | None
+    items_added: int
+
+    @property
+    def label(self) -> str:
+        return self.title or self.url
+
+
+@dataclass(frozen=True)
+class FeedAdded:
+    """What `State.add_feed` did: the feed, and whether the channel followed it already."""
+
+    feed: FollowedFeed
+    existed: bool
 
 
 @dataclass(frozen=True)
@@ -204,6 +273,8 @@ class State:
                         db.execute(statement)
                 if row is not None and int(row[0]) < 2:
                     _migrate_v1(db)
+                if row is not None and int(row[0]) < 3:
+                    _migrate_v2(db)
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                            (str(SCHEMA_VERSION),))
                 db.execute("COMMIT")
@@ -259,10 +330,11 @@ class State:
     # Reading lists ------------------------------------------------------------------------
     def add_entry(self, channel_id: int, guild_id: int | None, article: Article,
                   added_by: int | None, *, via: str = "command", make_current: bool = False,
-                  limit: int = LIST_LIMIT) -> Added:
+                  limit: int = LIST_LIMIT, feed_id: int | None = None) -> Added:
         """Add `article` to the channel's list (once: the same text again is the entry already
         there), drop the oldest entries beyond `limit`, and with `make_current` (or when the
-        channel has no current article) make it the channel's current article.
+        channel has no current article) make it the channel's current article. `feed_id`:
+        the feed it came from.
 
         The current article is never the one dropped: a channel keeps what it is talking about.
         """
@@ -277,9 +349,10 @@ class State:
                 if row is None:
                     cursor = db.execute(
                         "INSERT INTO reading_list (channel_id, guild_id, key, source, title, "
-                        "date, body, added_by, added_at, via) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        "date, body, added_by, added_at, via, feed_id) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                         (channel_id, guild_id, article.digest, article.source, article.title,
-                         article.date, article.text, added_by, now, via))
+                         article.date, article.text, added_by, now, via, feed_id))
                     entry_id = int(cursor.lastrowid or 0)
                 else:
                     entry_id = int(row[0])
@@ -390,6 +463,131 @@ class State:
                     "ON CONFLICT (channel_id) DO UPDATE SET posted_through="
                     "max(posted_through, excluded.posted_through)", (channel_id, entry_id))
 
+    # Feeds --------------------------------------------------------------------------------
+    def add_feed(self, channel_id: int, guild_id: int | None, url: str, title: str | None,
+                 added_by: int | None, *, next_poll: str,
+                 limit: int = FEEDS_PER_CHANNEL) -> FeedAdded | None:
+        """Follow `url` in the channel (once: the same URL again is the feed already there);
+        None when the channel already follows `limit` feeds."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._lock, _busy_is_an_error():
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE channel_id=? "
+                                 "AND url=?", (channel_id, url)).fetchone()
+                if row is not None:
+                    db.execute("COMMIT")
+                    return FeedAdded(_feed(row), existed=True)
+                count = db.execute("SELECT count(*) FROM feeds WHERE channel_id=?",
+                                   (channel_id,)).fetchone()[0]
+                if count >= limit:
+                    db.execute("COMMIT")
+                    return None
+                cursor = db.execute(
+                    "INSERT INTO feeds (channel_id, guild_id, url, title, added_by, added_at, "
+                    "next_poll) VALUES (?,?,?,?,?,?,?)",
+                    (channel_id, guild_id, url, title, added_by, now, next_poll))
+                row = db.execute(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE id=?",
+                                 (cursor.lastrowid,)).fetchone()
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return FeedAdded(_feed(row), existed=False)
+
+    def feeds(self, channel_id: int) -> list[FollowedFeed]:
+        """The channel's feeds, in the order they were added (numbers in `/feed list`)."""
+        with self._read_lock, _busy_is_an_error():
+            rows = self._reader.execute(
+                f"SELECT {_FEED_COLUMNS} FROM feeds WHERE channel_id=? ORDER BY id",
+                (channel_id,)).fetchall()
+        return [_feed(row) for row in rows]
+
+    def feed(self, feed_id: int) -> FollowedFeed | None:
+        row = self._one(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE id=?", (feed_id,))
+        return _feed(row) if row is not None else None
+
+    def due_feeds(self, now: str, limit: int) -> list[FollowedFeed]:
+        """Feeds whose next poll is at or before `now` (ISO, UTC), the longest waiting first."""
+        with self._read_lock, _busy_is_an_error():
+            rows = self._reader.execute(
+                f"SELECT {_FEED_COLUMNS} FROM feeds WHERE next_poll<=? "
+                "ORDER BY next_poll, id LIMIT ?", (now, limit)).fetchall()
+        return [_feed(row) for row in rows]
+
+    def seen_items(self, feed_id: int, keys: Iterable[str]) -> set[str]:
+        """Which of `keys` the feed has seen already."""
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return set()
+        marks = ",".join("?" * len(wanted))
+        with self._read_lock, _busy_is_an_error():
+            rows = self._reader.execute(
+                f"SELECT key FROM feed_items_seen WHERE feed_id=? AND key IN ({marks})",
+                (feed_id, *wanted)).fetchall()
+        return {str(row[0]) for row in rows}
+
+    def feed_checked(self, feed_id: int, *, checked_at: str, next_poll: str,
+                     etag: str | None, last_modified: str | None, title: str | None = None,
+                     seen: Sequence[str] = (), added: int = 0) -> None:
+        """Record a poll that succeeded (a 304 included): the validators for the next one,
+        the items now seen (only the newest SEEN_PER_FEED keys are kept), the failure count
+        back to 0 (the last error forgotten)."""
+        with self._lock, _busy_is_an_error():
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute(
+                    "UPDATE feeds SET etag=?, last_modified=?, title=coalesce(?, title), "
+                    "next_poll=?, last_checked=?, failures=0, last_error=NULL, "
+                    "last_error_at=NULL, items_added=items_added+? WHERE id=?",
+                    (etag, last_modified, title, next_poll, checked_at, added, feed_id))
+                db.executemany("INSERT OR IGNORE INTO feed_items_seen (feed_id, key) "
+                               "VALUES (?, ?)", [(feed_id, key) for key in seen])
+                if seen:
+                    db.execute("DELETE FROM feed_items_seen WHERE feed_id=? AND id NOT IN "
+                               "(SELECT id FROM feed_items_seen WHERE feed_id=? "
+                               "ORDER BY id DESC LIMIT ?)", (feed_id, feed_id, SEEN_PER_FEED))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def feed_failed(self, feed_id: int, *, error: str, failed_at: str, next_poll: str) -> int:
+        """Record a poll that failed (validators and seen items kept); returns the failures
+        in a row, this one included."""
+        with self._lock, _busy_is_an_error():
+            self._db.execute(
+                "UPDATE feeds SET failures=failures+1, last_error=?, last_error_at=?, "
+                "next_poll=? WHERE id=?", (error, failed_at, next_poll, feed_id))
+            row = self._db.execute("SELECT failures FROM feeds WHERE id=?",
+                                   (feed_id,)).fetchone()
+        return int(row[0]) if row is not None else 0
+
+    def remove_feed(self, channel_id: int, feed_id: int) -> bool:
+        """Stop following a feed; the articles it brought stay on the list."""
+        with self._lock, _busy_is_an_error():
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                removed = db.execute("DELETE FROM feeds WHERE channel_id=? AND id=?",
+                                     (channel_id, feed_id)).rowcount > 0
+                db.execute("DELETE FROM feed_items_seen WHERE feed_id=?", (feed_id,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return removed
+
+    def feed_entries(self, channel_id: int) -> dict[int, int]:
+        """feed id -> how many of the channel's list entries came from it."""
+        with self._read_lock, _busy_is_an_error():
+            rows = self._reader.execute(
+                "SELECT feed_id, count(*) FROM reading_list WHERE channel_id=? "
+                "AND feed_id IS NOT NULL GROUP BY feed_id", (channel_id,)).fetchall()
+        return {int(feed_id): int(count) for feed_id, count in rows}
+
     # Labels -------------------------------------------------------------------------------
     def set_labels(self, guild_id: int, labels: tuple[str, ...] | None) -> None:
         if labels is None:
@@ -439,6 +637,8 @@ class State:
 
 
 _ENTRY_COLUMNS = "id, channel_id, key, source, title, added_by, added_at, via"
+_FEED_COLUMNS = ("id, channel_id, guild_id, url, title, added_by, added_at, etag, last_modified, "
+                 "next_poll, last_checked, failures, last_error, last_error_at, items_added")
 _PREVIOUS_FIELDS = ("keys", "sources", "actors", "topics")
 
 
@@ -447,6 +647,25 @@ def _entry(row: tuple[object, ...]) -> Entry:
     return Entry(int(str(entry_id)), int(str(channel_id)), str(key), str(source),
                  str(title) if title is not None else None,
                  int(str(added_by)) if added_by is not None else None, str(added_at), str(via))
+
+
+def _feed(row: tuple[object, ...]) -> FollowedFeed:
+    (feed_id, channel_id, guild_id, url, title, added_by, added_at, etag, last_modified,
+     next_poll, last_checked, failures, last_error, last_error_at, items_added) = row
+
+    def text(value: object) -> str | None:
+        return str(value) if value is not None else None
+
+    def number(value: object) -> int | None:
+        return int(str(value)) if value is not None else None
+
+    return FollowedFeed(
+        id=int(str(feed_id)), channel_id=int(str(channel_id)), guild_id=number(guild_id),
+        url=str(url), title=text(title), added_by=number(added_by), added_at=str(added_at),
+        etag=text(etag), last_modified=text(last_modified), next_poll=str(next_poll),
+        last_checked=text(last_checked), failures=int(str(failures)),
+        last_error=text(last_error), last_error_at=text(last_error_at),
+        items_added=int(str(items_added)))
 
 
 def _article(row: tuple[object, ...]) -> Article:
@@ -477,6 +696,15 @@ def _migrate_v1(db: sqlite3.Connection) -> None:
                    (channel_id, cursor.lastrowid))
     db.execute("DROP TABLE channel_articles")
     log.info("migrated %d channel articles to reading lists (schema 1 -> 2)", len(rows))
+
+
+def _migrate_v2(db: sqlite3.Connection) -> None:
+    """Schema 2 -> 3: the reading list records which feed an entry came from (none did yet);
+    the feed tables themselves are created with the rest of the schema."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(reading_list)")}
+    if "feed_id" not in columns:
+        db.execute("ALTER TABLE reading_list ADD COLUMN feed_id INTEGER")
+    log.info("added feeds to the database (schema 2 -> 3)")
 
 
 def _schedule(row: tuple[object, ...]) -> Schedule:

@@ -6,6 +6,9 @@ says so (application/rss+xml, application/atom+xml, or XML whose root is <rss>, 
 <rdf:RDF>), otherwise an article page. A feed's items are parsed with feedparser and each
 item's link is fetched once, through the same fetcher. Every source that fails becomes a
 `SourceFailure` in its place, with a message for the user; the others still load.
+
+`fetch_feed` is the polling form (the bot's feeds): a conditional GET with the validators of
+the previous fetch, so an unchanged feed costs the server a 304 and no body.
 """
 
 from __future__ import annotations
@@ -46,6 +49,11 @@ class FeedItem:
     title: str | None
     link: str
     published: str | None = None
+    id: str | None = None  # the item's guid (RSS) or id (Atom), when it has one
+
+
+class NotAFeedError(FetchError):
+    """The URL answered with a web page, not a feed."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,21 @@ class FetchedPage:
     url: str
     body: bytes
     content_type: str
+
+
+@dataclass(frozen=True)
+class FeedFetch:
+    """One poll of a feed: its items, or None when the server said it has not changed; and
+    the validators to send next time."""
+
+    url: str  # after redirects
+    feed: Feed | None
+    etag: str | None
+    last_modified: str | None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.feed is None
 
 
 def is_url(source: str) -> bool:
@@ -94,6 +117,31 @@ def fetch_page(url: str, *, allow_private: bool = False, timeout: float = 10.0,
     return FetchedPage(url=page.url, body=page.body, content_type=page.content_type)
 
 
+def fetch_feed(url: str, *, etag: str | None = None, last_modified: str | None = None,
+               allow_private: bool = False, timeout: float = 10.0,
+               max_items: int = MAX_FEED_ITEMS) -> FeedFetch:
+    """Fetch and parse the feed at `url`, conditionally when validators are given.
+
+    Raises:
+        NotAFeedError: the URL is a web page.
+        FetchError: as `fetch_url`; a malformed feed, or a document that is not a feed.
+    """
+    from summarizer.fetch import fetch_url
+
+    validators = {"If-None-Match": etag or "", "If-Modified-Since": last_modified or ""}
+    page = fetch_url(url, timeout=timeout, max_bytes=MAX_FEED_BYTES, allow_private=allow_private,
+                     accept=_PAGE_TYPES + _FEED_TYPES, headers=validators)
+    if page.not_modified:
+        return FeedFetch(url=page.url, feed=None, etag=page.etag,
+                         last_modified=page.last_modified)
+    if not looks_like_feed(page.body, page.content_type):
+        if page.content_type.startswith(_PAGE_TYPES):
+            raise NotAFeedError(f"{_short(url)} is a web page, not an RSS or Atom feed.")
+        raise FetchError(f"{_short(url)} is not an RSS or Atom feed.")
+    feed = parse_feed(page.body, page.url, max_items=max_items)
+    return FeedFetch(url=page.url, feed=feed, etag=page.etag, last_modified=page.last_modified)
+
+
 def parse_feed(body: bytes, url: str, *, max_items: int = MAX_FEED_ITEMS) -> Feed:
     """The items of an RSS or Atom document, newest first as the feed lists them, each with
     an absolute http(s) link (items without one are skipped; a link listed twice is kept
@@ -116,8 +164,10 @@ def parse_feed(body: bytes, url: str, *, max_items: int = MAX_FEED_ITEMS) -> Fee
             continue
         seen.add(link)
         title = " ".join(str(entry.get("title") or "").split()) or None
+        guid = str(entry.get("id") or "").strip() or None
         items.append(FeedItem(title=title, link=link,
-                              published=entry.get("published") or entry.get("updated")))
+                              published=entry.get("published") or entry.get("updated"),
+                              id=guid))
         if len(items) >= max_items:
             break
     if parsed.get("bozo") and not items:

@@ -6,6 +6,10 @@ private, link-local, multicast, reserved: IPv4 and IPv6), and the connection goe
 checked address, so a second DNS answer cannot swap in another. Redirects are followed by
 hand, each hop checked again. Time, bytes and redirects are capped, and only HTML or text
 content is accepted.
+
+A caller that polls (feeds) sends the validators of its previous fetch (`If-None-Match`,
+`If-Modified-Since`); a 304 Not Modified then comes back as a `Page` with no body, and every
+page carries the ETag and Last-Modified it was served with.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -24,6 +29,12 @@ from summarizer.errors import FetchError, printable
 
 USER_AGENT = "article-briefing/0.1 (+https://github.com/article-briefing)"
 _ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+# Headers a caller may add: the conditional-GET validators. The others stay the fetcher's own
+# (Host is the checked URL's; Accept-Encoding identity, since bodies are never decoded here).
+_CALLER_HEADERS = ("if-none-match", "if-modified-since")
+# A validator is echoed back to the server on the next poll and stored until then: a value
+# that is long or not printable ASCII is a hostile server's, and is not kept.
+MAX_VALIDATOR_CHARS = 512
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,14 @@ class Page:
     url: str
     body: bytes
     content_type: str
+    status: int = 200
+    etag: str | None = None  # the response's validators, for the next conditional fetch
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        """A 304 to a conditional fetch: what the caller has is still current (no body)."""
+        return self.status == 304
 
 
 def fetch_url(
@@ -41,23 +60,30 @@ def fetch_url(
     max_redirects: int = 5,
     allow_private: bool = False,
     accept: tuple[str, ...] = _ACCEPTED_TYPES,
+    headers: Mapping[str, str] | None = None,
 ) -> Page:
     """Fetch `url` and return its body.
 
     Args:
         allow_private: allow loopback and private addresses (tests and local use only).
         accept: the content types (prefixes) taken; pages by default, feeds add theirs.
+        headers: conditional-GET validators to send (`If-None-Match`, `If-Modified-Since`),
+            on every hop; with one of them, a 304 answer is a `Page` whose `not_modified`
+            is true and whose body is empty.
 
     Raises:
         FetchError: bad scheme, refused address, network failure, HTTP error, wrong content
-            type, too large, too slow, or too many redirects.
+            type, too large, too slow, too many redirects, or a 304 to a plain request.
+        ValueError: `headers` names a header other than the two validators.
     """
+    extra = _caller_headers(headers or {})
     deadline = time.monotonic() + timeout
     current = url
     for _ in range(max_redirects + 1):
-        response_status, headers, body = _get_once(current, deadline, max_bytes, allow_private)
+        response_status, received, body = _get_once(current, deadline, max_bytes,
+                                                    allow_private, extra)
         if response_status in (301, 302, 303, 307, 308):
-            location = headers.get("location")
+            location = received.get("location")
             if not location:
                 raise FetchError(f"The server redirected without a location ({response_status}).")
             try:
@@ -65,20 +91,56 @@ def fetch_url(
             except ValueError as error:  # a malformed location ("http://[::1/"), see below
                 raise FetchError("The server redirected to a malformed URL.") from error
             continue
+        etag = _validator(received.get("etag"))
+        last_modified = _validator(received.get("last-modified"))
+        if response_status == 304:
+            if not extra:
+                raise FetchError("The server answered 304 Not Modified to a plain request.")
+            # The validators sent are still the current ones when the 304 does not repeat them.
+            return Page(url=current, body=b"", content_type="", status=304,
+                        etag=etag or extra.get("If-None-Match"),
+                        last_modified=last_modified or extra.get("If-Modified-Since"))
         if response_status >= 400:
             raise FetchError(f"The server answered HTTP {response_status} for that URL.")
-        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        content_type = received.get("content-type", "").split(";")[0].strip().lower()
         if content_type and not content_type.startswith(accept):
             # The header is the server's text: made printable and cut before it is echoed.
             raise FetchError(
                 f"The URL returned {printable(content_type, 60)}, not an HTML or text page."
             )
-        return Page(url=current, body=body, content_type=content_type or "text/html")
+        return Page(url=current, body=body, content_type=content_type or "text/html",
+                    status=response_status, etag=etag, last_modified=last_modified)
     raise FetchError(f"Too many redirects (more than {max_redirects}).")
 
 
+def _caller_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """The validators to send, by their canonical names. A value that `_validator` would
+    not keep is left out, so no stored value can smuggle a line break into the request."""
+    extra: dict[str, str] = {}
+    for name, value in headers.items():
+        if name.lower() not in _CALLER_HEADERS:
+            raise ValueError(f"fetch_url sends only {', '.join(_CALLER_HEADERS)}, not {name!r}")
+        kept = _validator(value)
+        if kept is not None:
+            canonical = "If-None-Match" if name.lower() == "if-none-match" else "If-Modified-Since"
+            extra[canonical] = kept
+    return extra
+
+
+def _validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified worth keeping: printable ASCII, not too long."""
+    if not value:
+        return None
+    value = value.strip()
+    if not value or len(value) > MAX_VALIDATOR_CHARS or not all(
+            " " <= c <= "~" for c in value):
+        return None
+    return value
+
+
 def _get_once(
-    url: str, deadline: float, max_bytes: int, allow_private: bool
+    url: str, deadline: float, max_bytes: int, allow_private: bool,
+    extra_headers: Mapping[str, str],
 ) -> tuple[int, dict[str, str], bytes]:
     try:
         # urlsplit and .port raise ValueError on an unclosed "[::1", a port out of range or
@@ -121,6 +183,7 @@ def _get_once(
                 "User-Agent": USER_AGENT,
                 "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9",
                 "Accept-Encoding": "identity",
+                **extra_headers,
             },
         )
         response = connection.getresponse()

@@ -28,7 +28,7 @@ from discord.ext import commands
 from bot.app import BriefingBot
 from bot.commands.common import QUIET, bot_of, reply_pages
 from bot.errors import BotError
-from bot.formatting import article_embed, choices, clip, inert, list_pages
+from bot.formatting import article_embed, clip, inert, list_pages, numbered_choices
 from bot.state import LIST_LIMIT, Added
 from summarizer.article import (
     DEFAULT_LIMITS,
@@ -265,10 +265,8 @@ class ArticleCommands(commands.GroupCog, group_name="article",
                              current: str) -> list[app_commands.Choice[int]]:
         if interaction.channel_id is None:
             return []
-        entries = self.bot.state.entries(interaction.channel_id)
-        names = {f"{n}. {clip(inert(e.label), 90)}": n for n, e in enumerate(entries, start=1)}
-        return [app_commands.Choice(name=name, value=names[name])
-                for name in choices(names, current)]
+        return numbered_choices(
+            [e.label for e in self.bot.state.entries(interaction.channel_id)], current)
 
     @app_commands.command(name="clear")
     async def clear(self, interaction: discord.Interaction) -> None:

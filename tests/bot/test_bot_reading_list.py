@@ -26,7 +26,7 @@ from conftest import (
 )
 
 from bot.commands.brief import NOTHING, first_link
-from bot.state import LIST_LIMIT, State
+from bot.state import LIST_LIMIT, SCHEMA_VERSION, State
 from summarizer.api import AnalysisOptions
 from summarizer.article import article_from_text
 from summarizer.types import Article, Briefing, Quote
@@ -224,7 +224,7 @@ def test_schema_1_is_migrated(tmp_path: Path) -> None:
     assert (entry.title, entry.added_by, entry.key) == (article.title, 5, article.digest)
     assert state.current_entry(10) == entry.id
     version = state._one("SELECT value FROM meta WHERE key='schema_version'", ())
-    assert version == ("2",)
+    assert version == (str(SCHEMA_VERSION),)
     state.close()
     assert State(path).article(10) == article  # opening again changes nothing
 

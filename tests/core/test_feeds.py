@@ -17,7 +17,15 @@ import pytest
 from summarizer.backends import Backends
 from summarizer.cli import main
 from summarizer.digest import SourceFailure
-from summarizer.feeds import folder_files, load_sources, looks_like_feed, parse_feed
+from summarizer.errors import FetchError
+from summarizer.feeds import (
+    NotAFeedError,
+    fetch_feed,
+    folder_files,
+    load_sources,
+    looks_like_feed,
+    parse_feed,
+)
 from summarizer.types import Article
 from tests.local_http import serving
 
@@ -174,3 +182,67 @@ def test_sources_past_the_cap_are_reported_skipped(tmp_path: Path) -> None:
     loaded = load_sources([str(tmp_path), str(tmp_path / "a.txt")], max_articles=2)
     assert [type(item).__name__ for item in loaded] == ["Article", "Article", "SourceFailure"]
     assert isinstance(loaded[2], SourceFailure) and "at most 2 articles" in loaded[2].error
+
+
+# --- polling a feed: conditional GET, item ids, pages that are not feeds -------------------
+GUIDS = """<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Town news</title>
+<item><title>Harbour reopens</title><link>/story/1</link><guid>town-1</guid></item>
+<item><title>Ferries return</title><link>/story/2</link></item>
+</channel></rss>"""
+
+
+class _PolledHandler(BaseHTTPRequestHandler):
+    conditions: ClassVar[list[tuple[str | None, str | None]]] = []
+
+    def log_message(self, *args: object) -> None:
+        return
+
+    def do_GET(self) -> None:  # the name is the http.server API
+        etag, since = self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
+        self.conditions.append((etag, since))
+        if self.path == "/page":
+            body, content_type, status = b"<html><body><p>Hello</p></body></html>", "text/html", 200
+        elif etag == '"rev-7"':
+            body, content_type, status = b"", "", 304
+        else:
+            body, content_type, status = GUIDS.encode(), "application/rss+xml", 200
+        self.send_response(status)
+        self.send_header("ETag", '"rev-7"')
+        self.send_header("Last-Modified", "Tue, 21 May 2024 09:00:00 GMT")
+        if status == 200:
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def polled() -> Iterator[str]:
+    with serving(_PolledHandler) as url:
+        yield url
+
+
+def test_fetch_feed_then_not_modified(polled: str) -> None:
+    _PolledHandler.conditions.clear()
+    first = fetch_feed(f"{polled}/feed", allow_private=True)
+    assert not first.not_modified and first.feed is not None
+    assert [(i.id, i.link) for i in first.feed.items] == [
+        ("town-1", f"{polled}/story/1"), (None, f"{polled}/story/2")]
+    assert (first.etag, first.last_modified) == ('"rev-7"', "Tue, 21 May 2024 09:00:00 GMT")
+    second = fetch_feed(f"{polled}/feed", etag=first.etag, last_modified=first.last_modified,
+                        allow_private=True)
+    assert second.not_modified and second.feed is None
+    assert second.etag == first.etag
+    assert _PolledHandler.conditions == [
+        (None, None), ('"rev-7"', "Tue, 21 May 2024 09:00:00 GMT")]
+
+
+def test_fetch_feed_of_a_web_page_says_so(polled: str) -> None:
+    with pytest.raises(NotAFeedError, match="is a web page, not an RSS or Atom feed"):
+        fetch_feed(f"{polled}/page", allow_private=True)
+
+
+def test_fetch_feed_refuses_private_addresses(polled: str) -> None:
+    with pytest.raises(FetchError, match="loopback"):
+        fetch_feed(f"{polled}/feed")

@@ -6,6 +6,7 @@ import contextlib
 import time
 from collections.abc import Iterator, Sequence
 from http.server import BaseHTTPRequestHandler
+from typing import ClassVar
 
 import pytest
 
@@ -370,3 +371,121 @@ def test_deadline_holds_against_a_server_that_drips(hostile: str) -> None:
     with pytest.raises(FetchError, match="too long"):
         fetch_url(f"{hostile}/drip", allow_private=True, timeout=1.0)
     assert time.monotonic() - started < 3.0  # the drip alone would take 8 s
+
+
+# --- conditional GET (feed polling): validators sent, 304 seen, guards kept -------------
+
+ETAG = '"v1-abc"'
+LAST_MODIFIED = "Tue, 21 May 2024 09:00:00 GMT"
+
+
+class _ConditionalHandler(BaseHTTPRequestHandler):
+    """/etag answers 304 when its ETag comes back; /dated the same for Last-Modified;
+    /lies answers 304 to anything; /odd-etag sends a validator not worth keeping."""
+
+    seen: ClassVar[list[dict[str, str]]] = []
+
+    def log_message(self, *args: object) -> None:
+        return
+
+    def do_GET(self) -> None:  # the name is the http.server API
+        self.seen.append({k.lower(): v for k, v in self.headers.items()})
+        if self.path == "/etag" and self.headers.get("If-None-Match") == ETAG:
+            self._answer(304, b"", {"ETag": ETAG})
+        elif self.path == "/etag":
+            self._answer(200, ARTICLE_HTML.encode(), {"ETag": ETAG,
+                                                      "Last-Modified": LAST_MODIFIED})
+        elif self.path == "/dated" and self.headers.get("If-Modified-Since") == LAST_MODIFIED:
+            self._answer(304, b"", {})  # no validators repeated: the client keeps its own
+        elif self.path == "/dated":
+            self._answer(200, ARTICLE_HTML.encode(), {"Last-Modified": LAST_MODIFIED})
+        elif self.path == "/lies":
+            self._answer(304, b"", {})
+        elif self.path == "/odd-etag":
+            self._answer(200, ARTICLE_HTML.encode(), {"ETag": '"' + "x" * 600 + '"'})
+        else:
+            self._answer(404, b"", {})
+
+    def _answer(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        if status != 304:
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def conditional() -> Iterator[str]:
+    with serving(_ConditionalHandler) as url:
+        yield url
+
+
+def test_a_page_carries_its_validators(conditional: str) -> None:
+    page = fetch_url(f"{conditional}/etag", allow_private=True)
+    assert (page.status, page.not_modified) == (200, False)
+    assert (page.etag, page.last_modified) == (ETAG, LAST_MODIFIED)
+    assert b"fishing boats" in page.body
+
+
+def test_etag_sent_back_gives_not_modified(conditional: str) -> None:
+    _ConditionalHandler.seen.clear()
+    page = fetch_url(f"{conditional}/etag", allow_private=True,
+                     headers={"If-None-Match": ETAG})
+    assert page.not_modified and page.body == b""
+    assert page.etag == ETAG
+    assert _ConditionalHandler.seen[-1]["if-none-match"] == ETAG
+    # The fetcher's own headers are still its own.
+    assert _ConditionalHandler.seen[-1]["accept-encoding"] == "identity"
+
+
+def test_last_modified_sent_back_and_kept_when_the_304_does_not_repeat_it(
+        conditional: str) -> None:
+    page = fetch_url(f"{conditional}/dated", allow_private=True,
+                     headers={"if-modified-since": LAST_MODIFIED, "If-None-Match": ""})
+    assert page.not_modified
+    assert (page.etag, page.last_modified) == (None, LAST_MODIFIED)
+    assert "if-none-match" not in _ConditionalHandler.seen[-1]  # empty: not sent
+
+
+def test_a_stale_validator_gets_the_page(conditional: str) -> None:
+    page = fetch_url(f"{conditional}/etag", allow_private=True,
+                     headers={"If-None-Match": '"v0-old"'})
+    assert page.status == 200 and b"fishing boats" in page.body and page.etag == ETAG
+
+
+def test_304_to_a_plain_request_is_an_error(conditional: str) -> None:
+    with pytest.raises(FetchError, match="304 Not Modified to a plain request"):
+        fetch_url(f"{conditional}/lies", allow_private=True)
+
+
+def test_validators_not_worth_keeping_are_dropped(conditional: str) -> None:
+    assert fetch_url(f"{conditional}/odd-etag", allow_private=True).etag is None
+    # A stored value with a line break is never sent (it would split the request).
+    _ConditionalHandler.seen.clear()
+    page = fetch_url(f"{conditional}/etag", allow_private=True,
+                     headers={"If-None-Match": '"a"\r\nX-Injected: 1'})
+    assert page.status == 200
+    assert "x-injected" not in _ConditionalHandler.seen[-1]
+    assert "if-none-match" not in _ConditionalHandler.seen[-1]
+
+
+def test_only_validators_may_be_added() -> None:
+    with pytest.raises(ValueError, match="not 'Host'"):
+        fetch_url("http://news.example/", headers={"Host": "internal"})
+
+
+def test_conditional_fetch_keeps_every_guard(conditional: str, hostile: str,
+                                            public_name: dict[str, list[str]]) -> None:
+    validators = {"If-None-Match": ETAG}
+    with pytest.raises(FetchError, match="loopback"):
+        fetch_url(f"{conditional}/etag", headers=validators)
+    with pytest.raises(FetchError, match="private address"):
+        fetch_url("http://news.example/to?http://10.0.0.5/feed", headers=validators)
+    assert public_name["addresses"] == ["93.184.216.34"]
+    with pytest.raises(FetchError, match="over 100,000 bytes"):
+        fetch_url(f"{hostile}/chunked", allow_private=True, max_bytes=100_000,
+                  headers=validators)
