@@ -843,9 +843,37 @@ def _to_quote(article: Article, found: _Found) -> Quote:
     parts = _merged(found.parts)
     text = " ".join(article.text[a:b].strip() for a, b in parts)
     return Quote(
-        speaker=found.speaker, cue=found.cue, text=" ".join(text.split()), kind=found.kind,
+        speaker=found.speaker, cue=found.cue, text=_balanced_marks(" ".join(text.split())),
+        kind=found.kind,
         paragraph=found.paragraph, start=parts[0][0], end=parts[-1][1],
     )
+
+
+def _balanced_marks(text: str) -> str:
+    """The content without a quotation mark whose partner lies outside it: 'it is more
+    likely than not" that the ban ...' starts inside a quotation, so its closing mark is
+    dropped (the words stay)."""
+    straight = [i for i, c in enumerate(text) if c == '"']
+    drop: set[int] = set()
+    if len(straight) % 2:
+        first = straight[0]
+        closing = first > 0 and not text[first - 1].isspace()
+        drop.add(first if closing else straight[-1])
+    depth = 0
+    for i, c in enumerate(text):
+        if c == "“":
+            depth += 1
+        elif c == "”":
+            if depth:
+                depth -= 1
+            else:
+                drop.add(i)
+    if depth:
+        opened = [i for i, c in enumerate(text) if c == "“"]
+        drop.update(opened[-depth:])
+    if not drop:
+        return text
+    return " ".join("".join(c for i, c in enumerate(text) if i not in drop).split())
 
 
 def _merged(parts: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

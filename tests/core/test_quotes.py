@@ -361,3 +361,12 @@ def test_second_quotation_belongs_to_its_own_cue(pipeline: SpacyPipeline) -> Non
     assert by_cue["adding"].speaker == "Tom Hale"
     assert by_cue["adding"].text.startswith("I don’t have any doubt")
     assert "any doubt" not in by_cue["insisted"].text
+
+
+def test_content_keeps_no_orphan_quotation_mark(pipeline: SpacyPipeline) -> None:
+    _, people = analyse(pipeline, 'He said "it is more likely than not" that the ban would be '
+                                  'lifted before July, and Mr Straw said the "motives of some '
+                                  'countries" were unclear.')
+    texts = [q.text for q in people.quotes]
+    assert any(t.startswith("it is more likely than not that the ban") for t in texts), texts
+    assert any('"motives of some countries"' in t for t in texts), texts
