@@ -144,6 +144,16 @@ def test_organisation_evidence_keeps_a_surname_out(pipeline: SpacyPipeline) -> N
         pytest.param("The Affordable Care Act was passed in 2010 by Congress.",
                      {"Affordable Care Act": "organization", "Congress": "organization"},
                      "Affordable Care Act", id="law"),
+        pytest.param("She will also run in the Grand Prix in Birmingham in February.",
+                     {"Grand Prix": "place", "Birmingham": "place"}, "Grand Prix",
+                     id="race-meeting"),
+        pytest.param("The court blocked the Clean Power Plant Rules on Tuesday.",
+                     {"Clean Power Plant Rules": "organization"}, "Clean Power Plant Rules",
+                     id="rules"),
+        pytest.param("The mayor left early on Monday.\n\n--additional reporting from Darren "
+                     "Samuelsohn.",
+                     {"Darren Samuelsohn": "person"}, "Darren Samuelsohn",
+                     id="credit-line-dashed"),
     ],
 )
 def test_junk_is_not_an_actor(pipeline: SpacyPipeline, text: str, names: dict[str, ActorType],
