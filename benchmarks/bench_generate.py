@@ -60,17 +60,48 @@ def distilbart_config() -> Any:
     )
 
 
-def build_model_folder(folder: Path) -> Path:
-    """Random full-size weights plus a word-level tokenizer over 50,264 made-up tokens."""
-    from tokenizers import Tokenizer, models, pre_tokenizers
-    from transformers import BartForConditionalGeneration, PreTrainedTokenizerFast
+# Every SENTENCE_EVERY-th made-up word ends a sentence ("W64."), so a generated summary
+# splits into sentences about as often as a real one (CNN/DailyMail-style summaries run
+# three to four sentences in up to 142 tokens) and the pipeline's sentence logic (bullets,
+# the reduce step) runs as it would on a real model. Bumped when the tokenizer changes.
+SENTENCE_EVERY = 32
+_BUILDER_VERSION = 2
 
+
+def build_model_folder(folder: Path) -> Path:
+    """Random full-size weights plus a word-level tokenizer over 50,264 made-up tokens
+    ("W4" ... "W50262", some of them sentence-final). Weights are kept across versions;
+    only the tokenizer is rewritten when the builder changes."""
+    from transformers import BartForConditionalGeneration
+
+    stamp = folder / "bench-builder.json"
+    current = {"version": _BUILDER_VERSION, "sentence_every": SENTENCE_EVERY}
     if (folder / "config.json").is_file():
+        if stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) == current:
+            return folder
+        save_tokenizer(folder)
+        stamp.write_text(json.dumps(current), encoding="utf-8")
         return folder
     folder.mkdir(parents=True, exist_ok=True)
+    save_tokenizer(folder)
+    torch.manual_seed(0)
+    model = BartForConditionalGeneration(distilbart_config()).eval()
+    model.generation_config.update(num_beams=4, max_length=OUTPUT_TOKENS + 1,
+                                   min_length=OUTPUT_TOKENS + 1, no_repeat_ngram_size=3,
+                                   length_penalty=2.0, early_stopping=True)
+    model.save_pretrained(folder)
+    stamp.write_text(json.dumps(current), encoding="utf-8")
+    return folder
+
+
+def save_tokenizer(folder: Path) -> None:
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
     specials = ["<s>", "<pad>", "</s>", "<unk>"]
     vocab = {token: i for i, token in enumerate(specials)}
-    vocab.update({f"w{i}": i for i in range(len(specials), VOCAB - 1)})
+    vocab.update({f"W{i}" + ("." if i % SENTENCE_EVERY == 0 else ""): i
+                  for i in range(len(specials), VOCAB - 1)})
     vocab["<mask>"] = VOCAB - 1
     word_level = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
     word_level.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
@@ -78,13 +109,6 @@ def build_model_folder(folder: Path) -> Path:
         tokenizer_object=word_level, bos_token="<s>", eos_token="</s>", pad_token="<pad>",
         unk_token="<unk>", mask_token="<mask>", model_max_length=1024,
     ).save_pretrained(folder)
-    torch.manual_seed(0)
-    model = BartForConditionalGeneration(distilbart_config()).eval()
-    model.generation_config.update(num_beams=4, max_length=OUTPUT_TOKENS + 1,
-                                   min_length=OUTPUT_TOKENS + 1, no_repeat_ngram_size=3,
-                                   length_penalty=2.0, early_stopping=True)
-    model.save_pretrained(folder)
-    return folder
 
 
 def sample_input(seed: int = 0) -> list[int]:

@@ -64,6 +64,14 @@ class ContextClassifier(Protocol):
 
 
 @runtime_checkable
+class TopicAwareSummarizer(Protocol):
+    """A summarizer that writes topic summaries its own way for one article (the hub
+    summarizer reuses its one pass over the article instead of generating per topic)."""
+
+    def for_topics(self, article: Article) -> TextSummarizer: ...
+
+
+@runtime_checkable
 class BatchClassifier(Protocol):
     """A classifier that can use a whole batch to score its texts better."""
 
@@ -152,6 +160,8 @@ def find_topics(
             a topic that spans most of the article does not repeat the summary word for word.
     """
     settings = settings or TopicSettings()
+    if isinstance(summarizer, TopicAwareSummarizer):
+        summarizer = summarizer.for_topics(article)
     calibrated = settings.calibrated
     if calibrated is None:
         calibrated = tuple(labels) == DEFAULT_LABELS

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from summarizer.backends.hub_common import weight_errors
+from summarizer.backends.hub_common import quiet_libraries, weight_errors
 from summarizer.errors import ModelError, printable
 
 if TYPE_CHECKING:
@@ -203,12 +203,13 @@ def pad_batch(inputs: Sequence[Sequence[int]],
 class CTranslate2Generator:
     """A CTranslate2 `Translator` over a converted copy of the model."""
 
-    def __init__(self, model_dir: Path, tokenizer: PreTrainedTokenizerBase, *,
+    def __init__(self, model_dir: Path, tokenizer: PreTrainedTokenizerBase | Any, *,
                  device: str = "cpu", compute_type: str = "int8",
                  decoder_prefix: Sequence[int] = (), forced_eos_token_id: int | None = None,
                  threads: int = 0) -> None:
         import ctranslate2
 
+        self.model_dir = model_dir
         self.translator = ctranslate2.Translator(
             str(model_dir), device=device, compute_type=compute_type,
             inter_threads=1, intra_threads=threads,
@@ -261,15 +262,12 @@ def convert_to_ctranslate2(source: ModelSource, quantization: str = "int8",
             cache folder is not writable.
     """
     say = progress or (lambda _: None)
-    fingerprint = _weights_fingerprint(Path(source.location), quantization)
-    if source.cache_folder is None:
+    target = converted_folder(source, quantization)
+    if target is None:
         raise ModelError(f"No folder to keep the converted copy of {source.name} in.")
-    target = source.cache_folder / "ctranslate2" / (
-        f"{Path(source.location).name if not source.is_local else 'local'}-{quantization}"
-    )
-    stamp = target / "source.json"
-    if stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) == fingerprint:
+    if is_converted(source, target, quantization):
         return target
+    fingerprint = _weights_fingerprint(Path(source.location), quantization)
     say(f"Converting {source.name} for CTranslate2 ({quantization}); this happens once...")
     # What the converter raises on an architecture it lacks, or on damaged weights.
     conversion_errors: tuple[type[BaseException], ...] = (
@@ -280,8 +278,9 @@ def convert_to_ctranslate2(source: ModelSource, quantization: str = "int8",
     except OSError as error:
         raise ModelError(f"Cannot write the converted copy of {source.name}: {error}") from error
     try:
-        _converter(source.location).convert(str(scratch / "model"), quantization=quantization,
-                                            force=True)
+        with quiet_libraries():
+            _converter(source.location).convert(str(scratch / "model"),
+                                                quantization=quantization, force=True)
         (scratch / "model" / "source.json").write_text(json.dumps(fingerprint),
                                                        encoding="utf-8")
         if target.exists():
@@ -296,6 +295,24 @@ def convert_to_ctranslate2(source: ModelSource, quantization: str = "int8",
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return target
+
+
+def converted_folder(source: ModelSource, quantization: str) -> Path | None:
+    """Where the converted copy of `source` is kept (None: no writable place for one)."""
+    if source.cache_folder is None:
+        return None
+    name = Path(source.location).name if not source.is_local else "local"
+    return source.cache_folder / "ctranslate2" / f"{name}-{quantization}"
+
+
+def is_converted(source: ModelSource, target: Path, quantization: str) -> bool:
+    """Whether `target` holds a conversion of the model's current weights and configs."""
+    stamp = target / "source.json"
+    try:
+        saved = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(saved == _weights_fingerprint(Path(source.location), quantization))
 
 
 def _weights_fingerprint(folder: Path, quantization: str) -> dict[str, Any]:

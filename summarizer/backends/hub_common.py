@@ -9,7 +9,10 @@ there is no silent fallback to another model.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -38,6 +41,59 @@ _NO_LIMIT = 1_000_000
 
 def _quiet(_: str) -> None:
     return None
+
+
+# Library chatter (transformers' warnings and its weight-loading bars) is silenced while our
+# code calls the library, unless the process asked for detail: this logger (or the root one
+# it propagates to) at DEBUG, as `LOG_LEVEL=DEBUG` gives the bot, or transformers' own
+# verbosity set below WARNING (TRANSFORMERS_VERBOSITY=info). So `--quiet` means quiet, and
+# nothing the library says about inputs we handle ourselves reaches users.
+_DETAIL_LOGGER = logging.getLogger("summarizer")
+
+
+@dataclass
+class _Silence:
+    lock: threading.Lock
+    depth: int = 0
+    level: int = logging.NOTSET
+    bars: bool = True
+    active: bool = False
+
+
+_silence = _Silence(threading.Lock())
+
+
+@contextmanager
+def quiet_libraries() -> Iterator[None]:
+    """transformers' warnings and progress bars off for the duration, unless asked for.
+
+    Nested and concurrent uses (the bot's worker threads) share one silencing: the library's
+    settings are saved by the first to enter and restored by the last to leave.
+    """
+    from transformers.utils import logging as library_logging
+
+    library = logging.getLogger("transformers")
+    with _silence.lock:
+        if _silence.depth == 0:
+            asked = (_DETAIL_LOGGER.isEnabledFor(logging.DEBUG)
+                     or logging.NOTSET < library.level < logging.WARNING)
+            _silence.active = not asked
+            if _silence.active:
+                _silence.level = library.level
+                _silence.bars = library_logging.is_progress_bar_enabled()
+                library.setLevel(logging.ERROR)
+                library_logging.disable_progress_bar()
+        _silence.depth += 1
+    try:
+        yield
+    finally:
+        with _silence.lock:
+            _silence.depth -= 1
+            if _silence.depth == 0 and _silence.active:
+                library.setLevel(_silence.level)
+                if _silence.bars:
+                    library_logging.enable_progress_bar()
+                _silence.active = False
 
 
 @dataclass(frozen=True)
@@ -169,7 +225,8 @@ def load_tokenizer(source: ModelSource) -> PreTrainedTokenizerBase:
     from transformers import AutoTokenizer
 
     try:
-        return AutoTokenizer.from_pretrained(source.location)
+        with quiet_libraries():
+            return AutoTokenizer.from_pretrained(source.location)
     except (OSError, ValueError, TypeError) as error:
         raise ModelError(f"Could not load the tokenizer of {source.name}: {error}") from error
 
@@ -194,7 +251,8 @@ def load_model(factory: Any, source: ModelSource, device: torch.device,
         # Half precision is the GPU's fast path and costs no measurable accuracy there.
         dtype = torch.float16 if device.type == "cuda" else torch.float32
     try:
-        model = factory.from_pretrained(source.location, dtype=dtype)
+        with quiet_libraries():
+            model = factory.from_pretrained(source.location, dtype=dtype)
     except weight_errors() as error:
         # A damaged weights file (truncated, garbage, not a checkpoint) is the user's model
         # folder, not a bug: say which model and what the loader said, briefly.

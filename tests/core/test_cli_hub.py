@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,3 +91,77 @@ def test_a_damaged_weights_file_is_a_model_error_not_a_crash(
                           "--generation-precision", precision], tmp_path)
     assert code == 1 and out == "", err
     assert "Could not load the model" in err and "Traceback" not in err
+
+
+@pytest.fixture(scope="module")
+def limited_bart(tiny: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny BART with its tokenizer's own limit at the model's 128 positions, as real
+    BART tokenizers have (1,024): counting a longer text is what made transformers warn."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("limited") / "bart"
+    shutil.copytree(tiny["summary"], folder, ignore=shutil.ignore_patterns("ctranslate2"))
+    config_file = folder / "tokenizer_config.json"
+    config = json.loads(config_file.read_text(encoding="utf-8"))
+    config["model_max_length"] = 128
+    config_file.write_text(json.dumps(config), encoding="utf-8")
+    return folder
+
+
+def _count_generate_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from summarizer.backends import fast_generate
+
+    batches: list[int] = []
+    for engine in (fast_generate.CTranslate2Generator, fast_generate.TorchGenerator):
+        def counted(self: Any, inputs: Any, settings: Any, _original: Any = engine.generate
+                    ) -> Any:
+            batches.append(len(inputs))
+            return _original(self, inputs, settings)
+
+        monkeypatch.setattr(engine, "generate", counted)
+    return batches
+
+
+def test_a_quiet_hub_briefing_generates_once_and_prints_nothing_on_stderr(
+        limited_bart: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    batches = _count_generate_calls(monkeypatch)
+    code, out, err = run(["summary", "--json", "--quiet", "--no-cache",
+                          "--summary-model", str(limited_bart)], tmp_path)
+    assert code == 0, err
+    summary_only = len(batches)
+    assert summary_only >= 1
+    code, out, err = run(["brief", "--json", "--quiet", "--no-cache",
+                          "--summary-model", str(limited_bart)], tmp_path)
+    assert code == 0, err
+    # The topic summaries add no generate call: they reuse the summary's one pass.
+    assert len(batches) == 2 * summary_only
+    assert err == "" and capfd.readouterr().err == ""
+    data = json.loads(out)
+    assert 1 <= len(data["summary"]) <= 5
+    assert all(b["text"] and b["paragraphs"] for b in data["summary"])
+    assert data["topics"]
+    for topic in data["topics"]:
+        assert topic["summary"], topic["label"]
+        for bullet in topic["summary"]:
+            assert bullet["text"] and bullet["paragraphs"]
+            assert set(bullet["paragraphs"]) <= set(topic["paragraphs"])
+
+
+def test_library_detail_is_silenced_unless_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+
+    from transformers.utils import logging as library_logging
+
+    from summarizer.backends.hub_common import quiet_libraries
+
+    before = logging.getLogger("transformers").level
+    bars = library_logging.is_progress_bar_enabled()
+    with quiet_libraries():
+        assert logging.getLogger("transformers").level == logging.ERROR
+        assert not library_logging.is_progress_bar_enabled()
+    assert logging.getLogger("transformers").level == before  # restored as they were
+    assert library_logging.is_progress_bar_enabled() == bars
+    monkeypatch.setattr(logging.getLogger("summarizer"), "level", logging.DEBUG)
+    with quiet_libraries():
+        assert logging.getLogger("transformers").level == before  # asked: left alone

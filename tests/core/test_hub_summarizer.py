@@ -1,23 +1,35 @@
-"""The seq2seq summarizer on a tiny random BART: chunking, map-reduce, bullets, loading."""
+"""The seq2seq summarizer on a tiny random BART: chunking, map-reduce, bullets, loading, and
+one generate pass per article that the topic summaries reuse."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 from summarizer.article import article_from_text, sample_article
 from summarizer.backends import Backends
 from summarizer.backends.base import TextSummarizer
-from summarizer.backends.fast_generate import EngineChoice, EngineName, Precision, choose_engine
+from summarizer.backends.fast_generate import (
+    DecodingSettings,
+    EngineChoice,
+    EngineName,
+    Precision,
+    choose_engine,
+)
 from summarizer.backends.hub_summarizer import (
     Seq2SeqSummarizer,
     SummaryOptions,
     _Summary,
     bullets_from_summaries,
+    cite,
 )
 from summarizer.config import ModelConfig
 from summarizer.errors import ModelError
+from summarizer.topics import TopicSettings, find_topics
 from summarizer.types import Bullet
 from tests.tiny_models import build_tiny_bart
 
@@ -249,3 +261,195 @@ def test_a_classifier_is_not_a_summarizer(tmp_path: Path) -> None:
     folder = build_tiny_nli(tmp_path / "nli")
     with pytest.raises(ModelError, match="not a sequence-to-sequence model"):
         Seq2SeqSummarizer(str(folder), device="cpu")
+
+
+# ---------------------------------------------------------------- one pass per article
+
+
+class _CountingGenerator:
+    """Wraps a generator and records the batch size of each generate call."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.description = inner.description
+        self.batches: list[int] = []
+
+    def generate(self, inputs: Sequence[Sequence[int]],
+                 settings: DecodingSettings) -> list[list[int]]:
+        self.batches.append(len(inputs))
+        result: list[list[int]] = self.inner.generate(inputs, settings)
+        return result
+
+
+def _counted(tiny_bart: Path, **options: Any) -> tuple[Seq2SeqSummarizer, _CountingGenerator]:
+    summarizer = Seq2SeqSummarizer(str(tiny_bart), device="cpu", engine="torch",
+                                   precision="fp32", options=SummaryOptions(**options))
+    counter = _CountingGenerator(summarizer.generator)
+    summarizer.generator = counter
+    return summarizer, counter
+
+
+class _ByParity:
+    """A fake zero-shot classifier: odd paragraphs are "alpha", even ones "beta"."""
+
+    name = "fake"
+
+    def score(self, texts: Sequence[str], labels: Sequence[str]) -> np.ndarray:
+        rows = [[1.0, 0.0] if i % 2 == 0 else [0.0, 1.0] for i in range(len(texts))]
+        return np.array(rows, dtype=np.float32)
+
+
+def test_all_chunks_of_an_article_are_generated_in_one_call(tiny_bart: Path) -> None:
+    summarizer, counter = _counted(tiny_bart, batch_size=64)
+    article = sample_article()
+    chunks = summarizer.chunk(article.paragraphs)
+    assert len(chunks) > 2
+    summarizer.summarize(article.paragraphs, max_bullets=len(chunks))
+    # As many bullets as chunks: no reduce step, so the whole summary is one call.
+    assert counter.batches == [len(chunks)]
+
+
+def test_batch_size_bounds_each_call(tiny_bart: Path) -> None:
+    summarizer, counter = _counted(tiny_bart, batch_size=4)
+    article = sample_article()
+    count = len(summarizer.chunk(article.paragraphs))
+    summarizer.summarize(article.paragraphs, max_bullets=count)
+    assert counter.batches == [4] * (count // 4) + ([count % 4] if count % 4 else [])
+
+
+def test_a_chunk_summary_is_never_generated_twice(tiny_bart: Path) -> None:
+    summarizer, counter = _counted(tiny_bart, batch_size=64)
+    paragraphs = sample_article().paragraphs
+    first = summarizer.summarize(paragraphs, max_bullets=20)
+    calls = len(counter.batches)
+    assert summarizer.summarize(paragraphs, max_bullets=20) == first
+    assert len(counter.batches) == calls
+
+
+def test_chunks_are_as_few_as_the_greedy_split_and_even(summarizer: Seq2SeqSummarizer) -> None:
+    # Seven short paragraphs: more than one 128-token chunk holds, and filling the first
+    # chunk greedily would leave one paragraph for the second.
+    paragraph = "Putin and Xi met in Beijing on Thursday."
+    (size,) = summarizer._counts([paragraph])
+    count = summarizer._budget() // size + 1
+    article = article_from_text("\n\n".join([paragraph] * count))
+    chunks = summarizer.chunk(article.paragraphs)
+    assert len(chunks) == 2
+    assert all(len(c.token_ids) <= summarizer.limit for c in chunks)
+    sizes = sorted(len(c.paragraphs) for c in chunks)
+    assert sizes == [count // 2, count - count // 2]
+    assert [n for c in chunks for n in c.paragraphs] == list(range(1, count + 1))
+
+
+def test_reduce_runs_only_when_chunks_outnumber_the_bullets(summarizer: Seq2SeqSummarizer,
+                                                            tiny_bart: Path) -> None:
+    two = [_Summary("One. Two. Three.", (1,)), _Summary("Four. Five. Six.", (2,))]
+    assert not summarizer._needs_reduce(two, max_bullets=5)
+    assert summarizer._needs_reduce(two, max_bullets=1)
+    assert not summarizer._needs_reduce(two[:1], max_bullets=1)
+    previous, _ = _counted(tiny_bart, reduce_sentences=True)
+    # The previous rule, on request: more sentences than bullets is enough.
+    assert previous._needs_reduce(two, max_bullets=5)
+
+
+def test_a_sentence_cites_the_paragraph_it_copies() -> None:
+    sources = [(3, "The minister opened a new school in Leeds on Monday."),
+               (4, "Flooding closed the main road to the airport for a day."),
+               (5, "The school will teach 400 pupils from September.")]
+    assert cite("Flooding closed the main road for a day.", sources) == (4,)
+    assert cite("A new school in Leeds will teach 400 pupils.", sources) == (3, 5)
+    assert cite("Nothing here matches.", sources) == (3, 4, 5)
+
+
+def test_topic_summaries_reuse_the_article_pass(tiny_bart: Path) -> None:
+    summarizer, counter = _counted(tiny_bart, batch_size=64)
+    article = sample_article()
+    summary = summarizer.summarize(article.paragraphs, max_bullets=5)
+    calls = len(counter.batches)
+    topics = find_topics(article, ["alpha", "beta"], _ByParity(), summarizer, bullets=3,
+                         settings=TopicSettings(calibrated=False),
+                         already_said=[b.text for b in summary])
+    assert len(counter.batches) == calls  # no generation per topic
+    assert {t.label for t in topics} == {"alpha", "beta"}
+    for topic in topics:
+        assert 1 <= len(topic.summary) <= 3
+        for bullet in topic.summary:
+            assert bullet.text and bullet.paragraphs
+            assert set(bullet.paragraphs) <= set(topic.paragraphs)
+
+
+def test_topic_summaries_alone_run_the_article_pass_once(tiny_bart: Path) -> None:
+    summarizer, counter = _counted(tiny_bart, batch_size=64)
+    article = sample_article()
+    topics = find_topics(article, ["alpha", "beta"], _ByParity(), summarizer, bullets=3,
+                         settings=TopicSettings(calibrated=False))
+    assert counter.batches == [len(summarizer.chunk(article.paragraphs))]
+    assert all(topic.summary for topic in topics)
+
+
+def test_abstractive_topic_summaries_on_request(tiny_bart: Path) -> None:
+    summarizer, counter = _counted(tiny_bart, batch_size=64, topic_summaries="abstractive")
+    article = sample_article()
+    topics = find_topics(article, ["alpha", "beta"], _ByParity(), summarizer, bullets=3,
+                         settings=TopicSettings(calibrated=False))
+    # One pass per topic over its own paragraphs, as before.
+    assert len(counter.batches) >= len(topics) == 2
+    for topic in topics:
+        assert all(set(b.paragraphs) <= set(topic.paragraphs) for b in topic.summary)
+
+
+def test_counting_tokens_of_a_long_text_logs_no_warning(
+        summarizer: Seq2SeqSummarizer, monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+
+    class Records(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.WARNING)
+            self.messages: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.messages.append(record.getMessage())
+
+    # With the model's limit as the tokenizer's own (as real BART tokenizers have), counting
+    # a text longer than it made transformers warn ("Token indices sequence length is
+    # longer than the specified maximum ...").
+    monkeypatch.setattr(summarizer.tokenizer, "model_max_length", summarizer.limit)
+    summarizer.tokenizer.deprecation_warnings.clear()
+    summarizer._kept.clear()
+    records = Records()
+    library = logging.getLogger("transformers")
+    library.addHandler(records)
+    try:
+        assert len(summarizer.chunk(sample_article().paragraphs)) > 1
+        summarizer.summarize(sample_article().paragraphs, max_bullets=3)
+    finally:
+        library.removeHandler(records)
+    assert records.messages == []
+
+
+def test_a_later_load_needs_neither_transformers_nor_torch_and_gives_the_same(
+        tiny_bart: Path, tmp_path: Path) -> None:
+    pytest.importorskip("ctranslate2")
+    import shutil
+
+    from summarizer.backends.hub_summarizer import FileTokenizer
+
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_bart, folder, ignore=shutil.ignore_patterns("ctranslate2"))
+    full = Seq2SeqSummarizer(str(folder), device="cpu")
+    assert not isinstance(full.tokenizer, FileTokenizer)
+    light = Seq2SeqSummarizer(str(folder), device="cpu")
+    # The converted copy plus the tokenizer and settings saved beside it at the first load.
+    assert isinstance(light.tokenizer, FileTokenizer)
+    assert (light.limit, light.settings, light._prefix) == (full.limit, full.settings,
+                                                            full._prefix)
+    paragraphs = sample_article().paragraphs
+    assert light.chunk(paragraphs) == full.chunk(paragraphs)
+    assert light.summarize(paragraphs, 5) == full.summarize(paragraphs, 5)
+    text = "Putin and Xi met in Beijing on Thursday. " * 40
+    assert light.generate([text]) == full.generate([text])
+    # Overrides still apply on the light path; other engines never take it.
+    shorter = Seq2SeqSummarizer(str(folder), device="cpu", options=SummaryOptions(num_beams=1))
+    assert isinstance(shorter.tokenizer, FileTokenizer) and shorter.settings.num_beams == 1
+    fp32 = Seq2SeqSummarizer(str(folder), device="cpu", precision="fp32")
+    assert not isinstance(fp32.tokenizer, FileTokenizer)
