@@ -14,6 +14,7 @@ the previous fetch, so an unchanged feed costs the server a 304 and no body.
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +32,8 @@ MAX_FEED_ITEMS = 20
 # Feeds are small; a multi-megabyte "feed" is hostile or not a feed.
 MAX_FEED_BYTES = 2_000_000
 FOLDER_SUFFIXES = (".txt", ".md", ".html", ".htm")
+# Files taken from one folder tree: a bound on the walk itself (a digest briefs fewer).
+MAX_FOLDER_FILES = 1000
 # Item pages fetched at once: network-bound, so more than the cores, but polite to one host.
 FETCH_THREADS = 4
 
@@ -205,11 +208,18 @@ def _short(url: str, limit: int = 80) -> str:
 # --------------------------------------------------------------------------- sources
 
 
-def folder_files(folder: Path) -> list[Path]:
-    """The article files directly in `folder`, by name; hidden files skipped."""
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and not p.name.startswith(".")
-                  and p.suffix.lower() in FOLDER_SUFFIXES)
+def folder_files(folder: Path, limit: int = MAX_FOLDER_FILES) -> list[Path]:
+    """The article files in `folder` and its subfolders (a corpus kept by category), by path;
+    hidden files and folders skipped, links to folders not followed (no loops), at most
+    `limit` files (the digest's own cap applies after)."""
+    found: list[Path] = []
+    for root, folders, files in os.walk(folder):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        found.extend(Path(root) / name for name in files
+                     if not name.startswith(".") and Path(name).suffix.lower() in FOLDER_SUFFIXES)
+        if len(found) >= limit:
+            break
+    return sorted(found, key=lambda p: p.relative_to(folder).parts)[:limit]
 
 
 def load_sources(
