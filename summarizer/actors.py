@@ -104,7 +104,7 @@ _NAME_PARTICLES = frozenset(("van", "von", "de", "der", "den", "da", "di", "du",
                              "bin", "ibn", "al", "el", "del", "dos", "das", "y", "ben", "st."))
 # How strongly one mention's context speaks for a type. A title before the name ("Sen.
 # Doherty") or a classifying noun ("the newspaper X") says more than the recogniser's label.
-_STRONG_VOTE = 3.0
+_STRONG_VOTE = 10.0
 
 
 @dataclass
@@ -927,9 +927,10 @@ def _with_first_name(tokens: list[Token]) -> list[Token]:
 
 
 _MEMBER_DETERMINERS = frozenset(("a", "an", "another", "every", "each", "any", "one"))
-# Last words of the name of a rule or an agreement, which binds actors and is not one (the
-# "Rules Committee" ends otherwise).
-_RULE_WORDS = frozenset(("rules", "regulations", "bill", "agreement", "pact", "accord"))
+# Last words of the name of a rule, an agreement or a vote, which binds actors and is not
+# one (the "Rules Committee" and the "Election Commission" end otherwise).
+_RULE_WORDS = frozenset(("rules", "regulations", "bill", "agreement", "pact", "accord",
+                         "election", "elections", "budget"))
 # Tags of a common word: at a sentence's start it is capitalised without being a name.
 _COMMON_TAGS = frozenset(("NN", "NNS", "JJ", "JJR", "JJS"))
 
@@ -1035,6 +1036,10 @@ def _is_not_an_actor(span: Span, text: str) -> bool:
         return True
     if len(words) > 1 and words[-1] in _RULE_WORDS:
         return True  # "the Obama Power Plant Rules", "the Paris Agreement": what binds
+    if len(words) > 1 and (re.fullmatch(r"(?:19|20)\d\d", words[-1]) or ":" in text):
+        # "NBA Live 2005", "Call of Duty: Finest Hour": a year or a subtitle ends a
+        # product's or a work's name, never a person's or a company's.
+        return True
     doc = span.doc
     if any(t.ent_type_ in _NOT_ACTOR_LABELS for t in span):
         return True

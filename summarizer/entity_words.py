@@ -24,7 +24,7 @@ INTERJECTIONS: frozenset[str] = _words("""
     """)
 # Words that make a capitalised name an event (beside `speech.EVENT_WORDS`): "Iowa Caucus".
 EXTRA_EVENT_WORDS: frozenset[str] = _words("""
-    caucus caucuses summit referendum awards oscars prix
+    caucus caucuses summit referendum awards oscars prix oscar emmys grammys baftas
     """)
 # Nouns that say the name right before them, or right after them, is a product: "the first
 # Macintosh computer", "its Lisa computer", "a used Cooper S car".

@@ -244,3 +244,14 @@ def test_party_name_cut_before_a_verb_of_saying(pipeline: SpacyPipeline) -> None
     people = analyse(pipeline, "The Liberal Democrats say they suspect the move is part of a "
                                "wider plan agreed with the US.")
     assert [q.speaker for q in people.quotes] == ["Liberal Democrats"]
+
+
+def test_strong_context_outweighs_repeated_recogniser_slips(pipeline: SpacyPipeline) -> None:
+    """The recogniser's slip repeats on every mention of the name; one "airline" beside it is
+    evidence of another kind and decides."""
+    actors = by_name(analyse(
+        pipeline,
+        "German airline Lufthansa may sue federal agencies for damages. Lufthansa said that it "
+        "may lose millions of euros. Flights were delayed for an hour, Lufthansa said. "
+        "Lufthansa accounts for most flights at Frankfurt."))
+    assert actors["Lufthansa"].type == "organization"

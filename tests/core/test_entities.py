@@ -154,6 +154,13 @@ def test_organisation_evidence_keeps_a_surname_out(pipeline: SpacyPipeline) -> N
                      "Samuelsohn.",
                      {"Darren Samuelsohn": "person"}, "Darren Samuelsohn",
                      id="credit-line-dashed"),
+        pytest.param("Sales of NBA Live 2005 doubled, the publisher said on Monday.",
+                     {"NBA Live 2005": "organization"}, "NBA Live 2005", id="product-year"),
+        pytest.param("Call of Duty: Finest Hour won the award for best game.",
+                     {"Call of Duty: Finest Hour": "organization"}, "Call of Duty: Finest Hour",
+                     id="work-subtitle"),
+        pytest.param("The date of the General Election has not been announced by the party.",
+                     {"General Election": "organization"}, "General Election", id="vote"),
     ],
 )
 def test_junk_is_not_an_actor(pipeline: SpacyPipeline, text: str, names: dict[str, ActorType],
