@@ -11,7 +11,8 @@ For each it prints the seconds (wall clock of the whole process), the ratio, pea
 generate calls made (with batch, input tokens, output tokens and seconds per call) and what
 reached standard error despite `--quiet` (library warnings).
 
-    python benchmarks/bench_hub_brief.py --base /tmp/base-715b3bc [--rounds 3]
+    git worktree add /tmp/base 715b3bc   # the baseline revision
+    python benchmarks/bench_hub_brief.py --base /tmp/base [--rounds 3]
 
 The first run after the model folder (re)builds converts it for CTranslate2 once; that run is
 made before the rounds and reported on its own. Set HF_HUB_OFFLINE=1: nothing is downloaded.
@@ -109,8 +110,10 @@ def describe_calls(calls: list[dict[str, Any]]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--base", type=Path, default=Path("/tmp/base-715b3bc"),
-                        help="a copy of the baseline revision (its summarizer/ on PYTHONPATH)")
+    parser.add_argument("--base", type=Path, required=True,
+                        help="a copy of the baseline revision, e.g. made with "
+                             "`git worktree add DIR 715b3bc` (its summarizer/ goes on "
+                             "PYTHONPATH)")
     parser.add_argument("--folder", type=Path,
                         default=Path(tempfile.gettempdir()) / "bench-distilbart-random")
     parser.add_argument("--rounds", type=int, default=3)
