@@ -1,30 +1,28 @@
 """Briefings as JSON (schema 1), Markdown and plain terminal text.
 
 Pure functions: a Briefing in, a dict or a string out. Every bullet, topic, actor and
-quote shows the paragraph numbers it came from.
+quote shows the paragraph numbers it came from. The JSON objects are the serializer's
+(`summarizer.serialize`) wherever schema 1 has the dataclass's shape (models, bullets,
+topics, actors, citations, what is new); only the presentation differs where the schema
+does (the article's size instead of its text, quotes without character offsets, counts
+and citations of digest lines). The cache stores briefings through the serializer alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any
 
-from summarizer.types import (
-    Actor,
-    ActorType,
-    Article,
-    Briefing,
-    Bullet,
-    ModelInfo,
-    Quote,
-    Topic,
-)
+from summarizer.serialize import to_data
+from summarizer.types import Actor, Article, Briefing, Bullet, Quote
 
 if TYPE_CHECKING:
     from summarizer.digest import Citation, Digest, DigestQuote
 
 SCHEMA_VERSION = 1
-ACTOR_TYPES = frozenset(get_args(ActorType))
+# Where quotes were found in the article's text: for the analyses, not for readers of the
+# JSON, who do not have that text.
+_QUOTE_OFFSETS = ("start", "end")
 # Key actors shown unless all are asked for: about what a reader takes in at a glance.
 KEY_ACTORS = 12
 
@@ -41,20 +39,11 @@ def article_to_dict(article: Article) -> dict[str, Any]:
 
 
 def _bullets(bullets: Sequence[Bullet]) -> list[dict[str, Any]]:
-    return [{"text": b.text, "paragraphs": list(b.paragraphs)} for b in bullets]
+    return [to_data(b) for b in bullets]
 
 
-def _quote(quote: Quote, full: bool) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "speaker": quote.speaker,
-        "cue": quote.cue,
-        "text": quote.text,
-        "kind": quote.kind,
-        "paragraph": quote.paragraph,
-    }
-    if full:
-        data["start"], data["end"] = quote.start, quote.end
-    return data
+def _quote(quote: Quote) -> dict[str, Any]:
+    return to_data(quote, omit=_QUOTE_OFFSETS)
 
 
 def key_actors(actors: Sequence[Actor], *, all_actors: bool = False) -> tuple[Actor, ...]:
@@ -72,127 +61,29 @@ def _more_actors(total: int, shown: int) -> str | None:
     return f"{total - shown} more, less prominent: --all lists them"
 
 
-def briefing_to_dict(briefing: Briefing, *, full: bool = False,
-                     all_actors: bool = True) -> dict[str, Any]:
+def briefing_to_dict(briefing: Briefing, *, all_actors: bool = True) -> dict[str, Any]:
     """The schema-1 JSON object. Sections that were not analysed are left out.
 
     Args:
-        full: also keep the quotes' character offsets (the cache uses this).
-        all_actors: every actor found (the cache needs them); False keeps the key ones,
-            and `actors_total` says how many there were.
+        all_actors: every actor found; False keeps the key ones, and `actors_total` says
+            how many there were.
     """
     data: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
         "article": article_to_dict(briefing.article),
-        "models": {
-            "summary": briefing.models.summary,
-            "topics": briefing.models.topics,
-            "entities": briefing.models.entities,
-        },
+        "models": to_data(briefing.models),
     }
     if briefing.summary is not None:
         data["summary"] = _bullets(briefing.summary)
     if briefing.topics is not None:
-        data["topics"] = [
-            {"label": t.label, "score": t.score, "paragraphs": list(t.paragraphs),
-             "summary": _bullets(t.summary)}
-            for t in briefing.topics
-        ]
+        data["topics"] = [to_data(t) for t in briefing.topics]
     if briefing.actors is not None:
-        data["actors"] = [
-            {"name": a.name, "type": a.type, "role": a.role, "aliases": list(a.aliases),
-             "mentions": a.mentions, "paragraphs": list(a.paragraphs)}
-            for a in key_actors(briefing.actors, all_actors=all_actors)
-        ]
+        data["actors"] = [to_data(a)
+                          for a in key_actors(briefing.actors, all_actors=all_actors)]
         data["actors_total"] = len(briefing.actors)
     if briefing.quotes is not None:
-        data["quotes"] = [_quote(q, full) for q in briefing.quotes]
+        data["quotes"] = [_quote(q) for q in briefing.quotes]
     return data
-
-
-def briefing_from_dict(data: dict[str, Any], article: Article) -> Briefing:
-    """Rebuild a Briefing from `briefing_to_dict` output around the article it describes.
-
-    Raises:
-        ValueError: `data` is not a briefing of this schema for this article (a field of
-            the wrong type, a paragraph the article does not have...): the cache treats
-            such an entry as a miss, so a damaged or planted file can never break a run.
-    """
-    _check_briefing(data, len(article.paragraphs))
-
-    def bullets(items: list[dict[str, Any]]) -> tuple[Bullet, ...]:
-        return tuple(Bullet(text=b["text"], paragraphs=tuple(b["paragraphs"])) for b in items)
-
-    models = data["models"]
-    return Briefing(
-        article=article,
-        models=ModelInfo(summary=models["summary"], topics=models["topics"],
-                         entities=models["entities"]),
-        summary=bullets(data["summary"]) if "summary" in data else None,
-        topics=tuple(
-            Topic(label=t["label"], score=t["score"], paragraphs=tuple(t["paragraphs"]),
-                  summary=bullets(t["summary"]))
-            for t in data["topics"]
-        ) if "topics" in data else None,
-        actors=tuple(
-            Actor(name=a["name"], type=a["type"], role=a["role"], aliases=tuple(a["aliases"]),
-                  mentions=a["mentions"], paragraphs=tuple(a["paragraphs"]))
-            for a in data["actors"]
-        ) if "actors" in data else None,
-        quotes=tuple(
-            Quote(speaker=q["speaker"], cue=q["cue"], text=q["text"], kind=q["kind"],
-                  paragraph=q["paragraph"], start=q.get("start", -1), end=q.get("end", -1))
-            for q in data["quotes"]
-        ) if "quotes" in data else None,
-    )
-
-
-def _check_briefing(data: object, paragraphs: int) -> None:
-    """Raise ValueError unless `data` has the shape and types `briefing_to_dict` writes."""
-
-    def need(ok: bool, what: str) -> None:
-        if not ok:
-            raise ValueError(f"bad briefing entry: {what}")
-
-    def text(value: object, optional: bool = False) -> bool:
-        return (optional and value is None) or isinstance(value, str)
-
-    def numbers(value: object) -> bool:
-        return isinstance(value, list) and all(
-            isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= paragraphs
-            for n in value)
-
-    def bullets(value: object) -> bool:
-        return isinstance(value, list) and all(
-            isinstance(b, dict) and text(b.get("text")) and numbers(b.get("paragraphs"))
-            for b in value)
-
-    need(isinstance(data, dict) and data.get("schema") == SCHEMA_VERSION, "schema")
-    assert isinstance(data, dict)
-    models = data.get("models")
-    need(isinstance(models, dict) and all(text(models.get(k))
-                                          for k in ("summary", "topics", "entities")), "models")
-    if "summary" in data:
-        need(bullets(data["summary"]), "summary")
-    if "topics" in data:
-        need(isinstance(data["topics"], list) and all(
-            isinstance(t, dict) and text(t.get("label"))
-            and isinstance(t.get("score"), int | float) and numbers(t.get("paragraphs"))
-            and bullets(t.get("summary")) for t in data["topics"]), "topics")
-    if "actors" in data:
-        need(isinstance(data["actors"], list) and all(
-            isinstance(a, dict) and text(a.get("name")) and a.get("type") in ACTOR_TYPES
-            and text(a.get("role"), optional=True) and isinstance(a.get("aliases"), list)
-            and all(text(alias) for alias in a["aliases"])
-            and isinstance(a.get("mentions"), int) and numbers(a.get("paragraphs"))
-            for a in data["actors"]), "actors")
-    if "quotes" in data:
-        need(isinstance(data["quotes"], list) and all(
-            isinstance(q, dict) and text(q.get("speaker"), optional=True)
-            and text(q.get("cue")) and text(q.get("text"))
-            and q.get("kind") in ("direct", "reported") and numbers([q.get("paragraph")])
-            and all(isinstance(q.get(k, -1), int) for k in ("start", "end"))
-            for q in data["quotes"]), "quotes")
 
 
 def paragraph_ref(numbers: Iterable[int], *, dash: str = "-", empty: str = "") -> str:
@@ -343,7 +234,7 @@ def digest_to_dict(digest: Digest, *, all_actors: bool = False) -> dict[str, Any
     from summarizer.digest import DIGEST_SCHEMA_VERSION
 
     def cites(citations: Iterable[Citation]) -> list[dict[str, Any]]:
-        return [{"article": c.article, "paragraphs": list(c.paragraphs)} for c in citations]
+        return [to_data(c) for c in citations]
 
     articles: list[dict[str, Any]] = []
     for item in digest.articles:
@@ -381,9 +272,7 @@ def digest_to_dict(digest: Digest, *, all_actors: bool = False) -> dict[str, Any
         "new_since": None,
     }
     if digest.new_since is not None:
-        new = digest.new_since
-        data["new_since"] = {"articles": list(new.articles), "updated": list(new.updated),
-                             "actors": list(new.actors), "topics": list(new.topics)}
+        data["new_since"] = to_data(digest.new_since)
     return data
 
 

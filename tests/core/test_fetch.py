@@ -96,13 +96,14 @@ def test_loopback_is_refused_by_default(server: str) -> None:
         load_article(f"{server}/article")
 
 
-def test_dead_url_and_bad_scheme() -> None:
-    with pytest.raises(FetchError, match="could not be found"):
-        fetch_url("http://no-such-host.invalid/story")
-    with pytest.raises(FetchError, match="Only http and https"):
-        fetch_url("ftp://example.com/story")
-    with pytest.raises(FetchError, match="user name or password"):
-        fetch_url("http://user:secret@example.com/story")
+@pytest.mark.parametrize(("url", "message"), [
+    ("http://no-such-host.invalid/story", "could not be found"),
+    ("ftp://example.com/story", "Only http and https"),
+    ("http://user:secret@example.com/story", "user name or password"),
+])
+def test_dead_url_and_bad_scheme(url: str, message: str) -> None:
+    with pytest.raises(FetchError, match=message):
+        fetch_url(url)
 
 
 def test_closed_port_is_a_fetch_error() -> None:

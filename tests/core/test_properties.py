@@ -105,7 +105,9 @@ def test_article_from_text_refuses_only_with_input_error(text: str) -> None:
         assert str(error).strip()
         return
     assert article.text and article.paragraphs
-    assert article.title is None or article.title.strip()
+    if article.title is not None:  # a text need not have one; one it has is a clean line
+        assert article.title == article.title.strip() != ""
+        assert "\n" not in article.title
     assert_offsets_hold(article)
 
 
@@ -210,7 +212,8 @@ def test_quotes_only_report_what_the_article_says(pipeline, text: str) -> None: 
         assert quote.text and quote.text == " ".join(quote.text.split())
         assert quote.cue.strip()
         assert quote.kind in ("direct", "reported")
-        assert quote.speaker is None or quote.speaker.strip()
+        if quote.speaker is not None:  # unattributed quotes are kept, without a speaker
+            assert quote.speaker == quote.speaker.strip() != ""
         # `text` joins the quoted parts with a space (a quote split around its cue leaves
         # the cue out), so it is not always one slice of the article: each of its words is,
         # in order, within what `start`/`end` cover.

@@ -79,7 +79,7 @@ def test_a_tampered_cache_entry_is_not_printed_raw(backends: Backends, tmp_path:
     assert run(["summary", str(story)], backends, tmp_path)[0] == 0
     (entry,) = (tmp_path / "cache").rglob("*.json")
     data = json.loads(entry.read_text(encoding="utf-8"))
-    data["summary"][0]["text"] = HOSTILE + " planted"
+    data["briefing"]["summary"][0]["text"] = HOSTILE + " planted"
     entry.write_text(json.dumps(data), encoding="utf-8")
     code, out, _ = run(["summary", str(story), *output], backends, tmp_path)
     assert code == 0 and "planted" in out
