@@ -167,8 +167,12 @@ def test_junk_is_not_an_actor(pipeline: SpacyPipeline, text: str, names: dict[st
                               junk: str) -> None:
     actors = by_name(analyse(pipeline, text, names))
     assert junk not in actors
-    if junk == "Among Ghani":
-        assert actors["Ghani"].type == "person"
+
+
+def test_word_glued_to_a_name_leaves_the_name(pipeline: SpacyPipeline) -> None:
+    actors = by_name(analyse(pipeline, "Among Ghani's advisers, few agreed with the plan.",
+                             {"Among Ghani": "person"}))
+    assert actors["Ghani"].type == "person"
 
 
 # --- speakers only with evidence --------------------------------------------------------
@@ -245,9 +249,7 @@ def test_speaker_label_is_the_canonical_name(pipeline: SpacyPipeline) -> None:
         pipeline,
         "Doherty, who represents a largely rural district, says the governor has been "
         "distracted by his national ambitions.")
-    assert people.quotes
-    assert "," not in (people.quotes[0].speaker or "")
-    assert "who" not in (people.quotes[0].speaker or "")
+    assert [q.speaker for q in people.quotes] == ["Doherty"]
 
 
 # --- bounded on pathological input ------------------------------------------------------
