@@ -24,8 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import percentile  # noqa: E402
-from bot.app import BriefingBot, CoreAnalyzer, discord_endpoints  # noqa: E402
-from bot.settings import Cooldown, Secret, Settings  # noqa: E402
+from bot.app import BriefingBot, discord_endpoints  # noqa: E402
+from bot.services import CoreAnalyzer  # noqa: E402
+from bot.settings import Cooldown, SecretStr, Settings  # noqa: E402
 from bot.state import State  # noqa: E402
 from tests.fake_discord import FakeDiscord  # noqa: E402
 
@@ -55,7 +56,7 @@ async def run(commands: int, rounds: int) -> bool:
     print(f"models loaded in {time.perf_counter() - started:.1f} s")
 
     fake = await FakeDiscord(heartbeat_interval_ms=1000).start()
-    settings = Settings(token=Secret("bench-token"), db_path=work / "state.db", cache_dir=None,
+    settings = Settings(token=SecretStr("bench-token"), db_path=work / "state.db", cache=False,
                         cooldown=Cooldown(rate=0, per=1))
     state = State(settings.db_path)
     ok = True

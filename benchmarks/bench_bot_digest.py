@@ -50,8 +50,9 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_digest import forget, pick_articles, rss_mb  # noqa: E402
 from benchmarks.common import PROJECT, SHARED_DATA, machine, publish  # noqa: E402
-from bot.app import BriefingBot, CoreAnalyzer, discord_endpoints  # noqa: E402
-from bot.settings import Cooldown, Secret, Settings  # noqa: E402
+from bot.app import BriefingBot, discord_endpoints  # noqa: E402
+from bot.services import CoreAnalyzer  # noqa: E402
+from bot.settings import Cooldown, SecretStr, Settings  # noqa: E402
 from bot.state import State  # noqa: E402
 from summarizer.api import AnalysisOptions, Analyzer  # noqa: E402
 from summarizer.backends import Backends  # noqa: E402
@@ -71,7 +72,7 @@ async def running(analyzer: CoreAnalyzer, articles: list[Article],
                   work: Path) -> AsyncIterator[tuple[BriefingBot, FakeDiscord]]:
     """A bot logged into a fresh fake Discord, the articles on its channel's list."""
     fake = await FakeDiscord(heartbeat_interval_ms=HEARTBEAT_MS).start()
-    settings = Settings(token=Secret("bench-token"), db_path=work / "state.db", cache_dir=None,
+    settings = Settings(token=SecretStr("bench-token"), db_path=work / "state.db", cache=False,
                         cooldown=Cooldown(rate=0, per=1))
     state = State(settings.db_path)
     try:
@@ -81,7 +82,7 @@ async def running(analyzer: CoreAnalyzer, articles: list[Article],
             task = asyncio.create_task(bot.start("bench-token"))
             await asyncio.wait_for(fake.ready.wait(), 30)
             for article in articles:
-                await bot.add_to_list(CHANNEL_ID, GUILD_ID, article, ADDER)
+                await bot.services.articles.add(CHANNEL_ID, GUILD_ID, article, ADDER)
             try:
                 yield bot, fake
             finally:
@@ -127,7 +128,8 @@ async def bot_memory(backends: Backends, articles: list[Article], work: Path,
     memory = []
     async with running(CoreAnalyzer(Analyzer(backends)), articles, work) as (bot, fake):
         for _ in range(runs):
-            bot.worker._recent.clear()  # what a long-lived bot forgets as new articles come
+            # What a long-lived bot forgets as new articles come.
+            bot.services.worker._recent.clear()
             forget(backends)
             await digest_command(fake)
             memory.append(rss_mb())
@@ -169,7 +171,7 @@ async def run(data: Path, count: int, repeats: int, memory_runs: int) -> str:
     backends = Backends()
     started = time.perf_counter()
     backends.warm_up()
-    workers = Settings(token=Secret("x")).workers
+    workers = Settings(token=SecretStr("x")).workers
     lines = [f"machine: {machine()}; load average before: "
              + " ".join(f"{v:.2f}" for v in os.getloadavg()),
              f"data: {data.name} (BBC News Summary, CC0): {len(articles)} articles, "

@@ -154,8 +154,9 @@ async def drive(fake: FakeDiscord, *, interactions: int, seconds: float, channel
 
 
 async def main_async(args: argparse.Namespace) -> bool:
-    from bot.app import BriefingBot, CoreAnalyzer, discord_endpoints
-    from bot.settings import Cooldown, Secret, Settings
+    from bot.app import BriefingBot, discord_endpoints
+    from bot.services import CoreAnalyzer
+    from bot.settings import Cooldown, SecretStr, Settings
     from bot.state import State
 
     work = Path(tempfile.mkdtemp(prefix="bench-bot-load-"))
@@ -175,7 +176,7 @@ async def main_async(args: argparse.Namespace) -> bool:
         print("fake analyzer: 0.2 s of blocking work per analysis")
 
     fake = await FakeDiscord(heartbeat_interval_ms=1000).start()
-    settings = Settings(token=Secret("bench-token"), db_path=work / "state.db", cache_dir=None,
+    settings = Settings(token=SecretStr("bench-token"), db_path=work / "state.db", cache=False,
                         cooldown=Cooldown(rate=0, per=1))
     state = State(settings.db_path)
     with discord_endpoints(fake.api_base, fake.gateway_url):

@@ -11,11 +11,11 @@ import re
 import signal
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from bot.app import BriefingBot
@@ -68,32 +68,32 @@ def redact(text: str, secret: str) -> str:
 
 def configure_logging(settings: Settings) -> None:
     discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
-    redact = RedactingFilter(settings.token.reveal())
+    redact = RedactingFilter(settings.token.get_secret_value())
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
 
 
-def build_bot(settings: Settings, **options: object) -> object:
-    """The bot with its real dependencies: the core Analyzer (cache on) and the SQLite state."""
-    from bot.app import BriefingBot, CoreAnalyzer
+def build_bot(settings: Settings, **options: Any) -> BriefingBot:
+    """The bot with its real dependencies: the core Analyzer (with the cache unless
+    BRIEFING_CACHE is off) and the SQLite state."""
+    from bot.app import BriefingBot
+    from bot.services import CoreAnalyzer
     from bot.state import State
     from summarizer.api import Analyzer
     from summarizer.cache import BriefingCache
 
-    cache = BriefingCache(settings.cache_dir) if settings.cache_dir is not None else None
+    folder = settings.briefing_cache
+    cache = BriefingCache(folder) if folder is not None else None
     # The core's progress (model loading, the one-time encoder export) goes to the log.
-    analyzer = CoreAnalyzer(Analyzer.from_config(settings.models, cache=cache,
+    analyzer = CoreAnalyzer(Analyzer.from_config(settings.to_model_config(), cache=cache,
                                                  progress=logging.getLogger("bot.models").info))
-    return BriefingBot(settings, analyzer=analyzer, state=State(settings.db_path),
-                       **options)  # type: ignore[arg-type]
+    return BriefingBot(settings, analyzer=analyzer, state=State(settings.db_path), **options)
 
 
 async def run(settings: Settings) -> None:
-    from bot.app import BriefingBot
-
     bot = build_bot(settings)
-    assert isinstance(bot, BriefingBot)
-    await serve(bot, settings.token.reveal(), grace=settings.shutdown_grace_seconds)
+    await serve(bot, settings.token.get_secret_value(),
+                grace=settings.shutdown_grace_seconds)
 
 
 async def serve(bot: BriefingBot, token: str, *, grace: float) -> None:
@@ -125,20 +125,20 @@ async def serve(bot: BriefingBot, token: str, *, grace: float) -> None:
     finally:
         for sig in handled:
             loop.remove_signal_handler(sig)
-        bot.state.close()
+        bot.services.state.close()
 
 
 async def sync(settings: Settings, guild_id: int | None) -> int:
-    from bot.app import BriefingBot, sync_commands
+    """`briefing-bot sync`: log in over REST only, publish the commands, log out."""
+    from bot.commands.sync import sync_commands
 
     bot = build_bot(settings, run_scheduler=False, warm_up=False)
-    assert isinstance(bot, BriefingBot)
     try:
         async with bot:
-            await bot.login(settings.token.reveal())
-            synced = await sync_commands(bot, guild_id)
+            await bot.login(settings.token.get_secret_value())
+            synced = await sync_commands(bot.tree, guild_id)
     finally:
-        bot.state.close()
+        bot.services.state.close()
     where = f"guild {guild_id}" if guild_id else "globally (may take up to an hour to appear)"
     print(f"Synced {len(synced)} commands {where}: {', '.join(c.name for c in synced)}")
     return 0
@@ -158,7 +158,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = load_settings()
+        settings = Settings.load()
     except SettingsError as error:
         print(f"briefing-bot: {error}", file=sys.stderr)
         return 2

@@ -6,13 +6,10 @@ missing permission) and generic where it is ours: never a path, a traceback or a
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
-import discord
 from discord import app_commands
 
-from bot.formatting import safe
 from summarizer.errors import BriefingError, ModelError
 
 log = logging.getLogger(__name__)
@@ -55,26 +52,3 @@ def user_message(error: BaseException) -> str:
 def _short(message: str, limit: int = 300) -> str:
     message = " ".join(message.split())
     return message if len(message) <= limit else message[: limit - 1] + "…"
-
-
-async def send_error(interaction: discord.Interaction, message: str) -> None:
-    """Answer with `message` visible only to the user, whatever state the response is in."""
-    quiet = discord.AllowedMentions.none()
-    # It may quote the user's input (a topic name, a host, a file name): no live mention, no
-    # markdown (escapes render invisibly in the messages we write ourselves).
-    message = safe(message)
-    try:
-        if not interaction.response.is_done():
-            if interaction.type is discord.InteractionType.autocomplete:
-                await interaction.response.autocomplete([])
-                return
-            await interaction.response.send_message(message, ephemeral=True,
-                                                    allowed_mentions=quiet)
-            return
-        # The response was deferred publicly ("thinking..."): drop that placeholder so the
-        # error is seen only by the user who asked.
-        with contextlib.suppress(discord.HTTPException):
-            await interaction.delete_original_response()
-        await interaction.followup.send(message, ephemeral=True, allowed_mentions=quiet)
-    except discord.HTTPException as error:  # the token expired or Discord is down: log only
-        log.warning("could not send an error message: %s", error.status)

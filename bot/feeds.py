@@ -39,14 +39,16 @@ from summarizer.feeds import FeedFetch, FeedItem, fetch_feed
 from summarizer.types import Article
 
 if TYPE_CHECKING:
-    from bot.app import BriefingBot
+    from bot.articles import ChannelArticles
+    from bot.pools import Pools
     from bot.schedule import Clock
+    from bot.state import State
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 ITEMS_PER_POLL = 5  # new items that join the list per poll (the newest)
-FEED_FETCHES = 2  # the poller's fetches at once: one user's worth (bot.app.FETCHES_PER_USER)
+FEED_FETCHES = 2  # the poller's fetches at once: one user's worth (FETCHES_PER_USER)
 FEEDS_PER_PASS = 50  # due feeds polled per pass; the rest wait for the next pass
 MAX_BACKOFF = timedelta(hours=6)
 JITTER = 0.1  # up to this share of the delay is added at random
@@ -93,9 +95,13 @@ class PollResult:
 class FeedPoller:
     """Polls the feeds that are due, every `tick` seconds, with the bot's threads and store."""
 
-    def __init__(self, bot: BriefingBot, *, clock: Clock, interval: timedelta,
+    def __init__(self, state: State, pools: Pools, articles: ChannelArticles, *,
+                 allow_private: bool, clock: Clock, interval: timedelta,
                  tick: float = TICK_SECONDS, rng: random.Random | None = None) -> None:
-        self.bot = bot
+        self.state = state
+        self.pools = pools
+        self.articles = articles
+        self.allow_private = allow_private
         self.clock = clock
         self.interval = interval
         self.tick = tick
@@ -140,7 +146,7 @@ class FeedPoller:
         """Poll every feed that is due (at most FEEDS_PER_PASS), a few at once; returns how
         many were polled."""
         async with self._passing:
-            due = [f for f in self.bot.state.due_feeds(iso(self.clock()), FEEDS_PER_PASS)
+            due = [f for f in self.state.due_feeds(iso(self.clock()), FEEDS_PER_PASS)
                    if f.id not in self._polling]
             # The fetch gate bounds the network work; this only keeps one slow feed from
             # holding up the others' turn.
@@ -157,8 +163,7 @@ class FeedPoller:
     async def fetch(self, load: Callable[..., T], *args: Any) -> T:
         """Run a fetch in the bot's fetch threads, FEED_FETCHES of the poller's at a time."""
         async with self._fetches:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self.bot.fetch_pool, partial(load, *args))
+            return await self.pools.fetch(load, *args)
 
     async def poll(self, feed: FollowedFeed, fetched: FeedFetch | None = None) -> PollResult:
         """Poll `feed` (or take `fetched`, a fetch just made of it) and add its new items to
@@ -176,7 +181,7 @@ class FeedPoller:
             if fetched is None:
                 fetched = await self.fetch(partial(
                     fetch_feed, feed.url, etag=feed.etag, last_modified=feed.last_modified,
-                    allow_private=self.bot.settings.allow_private_urls))
+                    allow_private=self.allow_private))
             return await self._take(feed, fetched)
         except (BriefingError, BotError) as error:  # BotError: the storage was busy
             return await self._failed(feed, str(error))
@@ -190,21 +195,21 @@ class FeedPoller:
         log.info("feed %s failed (%d in a row), next try %s: %s", feed.id, feed.failures + 1,
                  iso(retry), error)
         try:
-            await self.bot.store(partial(self.bot.state.feed_failed, feed.id, error=error,
+            await self.pools.store(partial(self.state.feed_failed, feed.id, error=error,
                                          failed_at=iso(now), next_poll=iso(retry)))
         except BotError as busy:  # the file is locked: the feed stays due, tried next pass
             log.warning("could not record feed %s's failure: %s", feed.id, busy)
         return PollResult(feed_title=feed.title, error=error, next_poll=retry)
 
     async def _take(self, feed: FollowedFeed, fetched: FeedFetch) -> PollResult:
-        state = self.bot.state
+        state = self.state
         now = self.clock()
         following = now + poll_delay(self.interval, 0, self.rng)
         record = partial(state.feed_checked, feed.id, checked_at=iso(now),
                          next_poll=iso(following), etag=fetched.etag,
                          last_modified=fetched.last_modified)
         if fetched.feed is None:  # 304 Not Modified
-            await self.bot.store(record)
+            await self.pools.store(record)
             return PollResult(feed_title=feed.title, not_modified=True, next_poll=following)
         items = fetched.feed.items
         keys = {item: item_keys(item) for item in items}
@@ -222,15 +227,15 @@ class FeedPoller:
                 continue
             if state.feed(feed.id) is None:  # removed meanwhile: add nothing more
                 break
-            entry = await self.bot.store(partial(
+            entry = await self.pools.store(partial(
                 state.add_entry, feed.channel_id, feed.guild_id, article, feed.added_by,
                 via="feed", feed_id=feed.id))
             if not entry.existed:
                 added.append(article.title or article.source)
             dropped.extend(entry.dropped)
         if added:
-            await self.bot.changed_list(feed.channel_id)
-        await self.bot.store(partial(record, title=fetched.feed.title,
+            self.articles.forget(feed.channel_id)
+        await self.pools.store(partial(record, title=fetched.feed.title,
                                      seen=[k for item in new for k in keys[item]],
                                      added=len(added)))
         return PollResult(feed_title=fetched.feed.title or feed.title,
@@ -241,8 +246,8 @@ class FeedPoller:
     async def _load(self, item: FeedItem) -> Article | None:
         """The item's article, or None when its page does not load (logged, not retried)."""
         try:
-            allow = self.bot.settings.allow_private_urls
-            return await self.fetch(partial(load_article, item.link, allow_private_urls=allow))
+            return await self.fetch(partial(load_article, item.link,
+                                            allow_private_urls=self.allow_private))
         except BriefingError as error:
             log.info("a feed item's page did not load: %s", error)
         except Exception:

@@ -18,7 +18,7 @@ from summarizer.digest import Citation, Digest
 from summarizer.render import key_actors, paragraph_ref, plural
 from summarizer.types import Actor, Article, Briefing, Bullet, Quote, Topic
 
-if TYPE_CHECKING:  # bot.state imports bot.errors, which imports this module
+if TYPE_CHECKING:  # only its type: this module stays pure (no storage)
     from bot.state import Entry
 
 TITLE_LIMIT = 256

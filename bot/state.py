@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -37,6 +36,7 @@ from pathlib import Path
 
 from bot.errors import BotError
 from summarizer.digest import PreviousDigest
+from summarizer.files import create_owner_only
 from summarizer.text import build_paragraphs
 from summarizer.types import Article
 
@@ -243,8 +243,7 @@ class State:
     def _connect(self, busy_timeout: float) -> sqlite3.Connection:
         # Created owner-only (SQLite gives its -wal and -shm files the same mode): the file
         # holds the servers' channels, articles and schedules.
-        with contextlib.suppress(FileExistsError):
-            os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        create_owner_only(self.path)
         db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
                              timeout=busy_timeout)
         db.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import BriefingBot
-from bot.commands.common import bot_of, charge, reply_embed, reply_pages
+from bot.commands.common import reply_embed, reply_pages
 from bot.errors import BotError
 from bot.formatting import (
     actors_pages,
@@ -26,32 +25,11 @@ from bot.formatting import (
 from summarizer.api import ALL_SECTIONS, AnalysisOptions, parse_labels
 from summarizer.types import Briefing
 
+if TYPE_CHECKING:
+    from bot.services import Services
+
 MAX_LENGTH = 20  # the core's AnalysisOptions accepts 1-20 bullets
 AUTOCOMPLETE_WAIT = 2.0  # Discord drops autocomplete answers after 3 s
-
-
-async def _briefing(interaction: discord.Interaction, options: AnalysisOptions) -> Briefing:
-    """The briefing, charging the user's cooldown only when it must be analysed afresh."""
-    bot = bot_of(interaction)
-    article = bot.article_for(interaction.channel_id)
-    if bot.worker.peek(article, options) is None:
-        charge(interaction)
-    return await bot.worker.analyse(article, options)
-
-
-async def _quick_briefing(interaction: discord.Interaction,
-                          options: AnalysisOptions) -> Briefing | None:
-    """For autocomplete: the result if it is ready within the time Discord allows; the
-    analysis keeps running for the next keystroke either way."""
-    bot = bot_of(interaction)
-    article = bot.article_for(interaction.channel_id)
-    ready = bot.worker.peek(article, options)
-    if ready is not None:
-        return ready
-    try:
-        return await asyncio.wait_for(bot.worker.analyse(article, options), AUTOCOMPLETE_WAIT)
-    except (TimeoutError, BotError):
-        return None
 
 
 def _sections(*names: str) -> frozenset[str]:
@@ -59,13 +37,36 @@ def _sections(*names: str) -> frozenset[str]:
 
 
 class AnalysisCommands(commands.Cog):
-    def __init__(self, bot: BriefingBot) -> None:
-        self.bot = bot
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def _briefing(self, interaction: discord.Interaction,
+                        options: AnalysisOptions) -> Briefing:
+        """The briefing, charging the user's cooldown only when it must be analysed afresh."""
+        worker = self.services.worker
+        article = self.services.articles.current(interaction.channel_id)
+        if worker.peek(article, options) is None:
+            self.services.cooldowns.charge(interaction.user.id)
+        return await worker.analyse(article, options)
+
+    async def _quick_briefing(self, interaction: discord.Interaction,
+                              options: AnalysisOptions) -> Briefing | None:
+        """For autocomplete: the result if it is ready within the time Discord allows; the
+        analysis keeps running for the next keystroke either way."""
+        worker = self.services.worker
+        article = self.services.articles.current(interaction.channel_id)
+        ready = worker.peek(article, options)
+        if ready is not None:
+            return ready
+        try:
+            return await asyncio.wait_for(worker.analyse(article, options), AUTOCOMPLETE_WAIT)
+        except (TimeoutError, BotError):
+            return None
 
     async def _answer(self, interaction: discord.Interaction, options: AnalysisOptions,
                       build: Callable[[Briefing], list[discord.Embed]]) -> None:
         await interaction.response.defer(thinking=True)
-        briefing = await _briefing(interaction, options)
+        briefing = await self._briefing(interaction, options)
         await reply_pages(interaction, build(briefing))
 
     @app_commands.command(name="summary")
@@ -73,7 +74,7 @@ class AnalysisCommands(commands.Cog):
     async def summary(self, interaction: discord.Interaction,
                       length: app_commands.Range[int, 1, MAX_LENGTH] = 5) -> None:
         """Summarise the channel's article in bullet points."""
-        options = self.bot.options_for(interaction.guild_id, sections=_sections("summary"),
+        options = self.services.options_for(interaction.guild_id, sections=_sections("summary"),
                                        length=length)
         await self._answer(interaction, options, summary_pages)
 
@@ -95,12 +96,13 @@ class AnalysisCommands(commands.Cog):
             chosen = None if labels.strip().lower() == "default" else parse_labels(labels)
             await interaction.response.defer(thinking=True)
             if save and interaction.guild_id is not None:
-                await self.bot.store(self.bot.state.set_labels, interaction.guild_id, chosen)
+                await self.services.pools.store(self.services.state.set_labels,
+                                                interaction.guild_id, chosen)
             options = AnalysisOptions(sections=_sections("topics"), labels=chosen)
-            briefing = await _briefing(interaction, options)
+            briefing = await self._briefing(interaction, options)
             await reply_pages(interaction, topics_pages(briefing))
             return
-        options = self.bot.options_for(interaction.guild_id, sections=_sections("topics"))
+        options = self.services.options_for(interaction.guild_id, sections=_sections("topics"))
         await self._answer(interaction, options, topics_pages)
 
     @app_commands.command(name="topic")
@@ -108,9 +110,9 @@ class AnalysisCommands(commands.Cog):
     async def topic(self, interaction: discord.Interaction,
                     name: app_commands.Range[str, 1, 100]) -> None:
         """Show one topic of the article and the paragraphs about it."""
-        options = self.bot.options_for(interaction.guild_id, sections=_sections("topics"))
+        options = self.services.options_for(interaction.guild_id, sections=_sections("topics"))
         await interaction.response.defer(thinking=True)
-        briefing = await _briefing(interaction, options)
+        briefing = await self._briefing(interaction, options)
         wanted = name.strip().casefold()
         match = next((t for t in briefing.topics or () if t.label.casefold() == wanted), None)
         if match is None:
@@ -121,8 +123,8 @@ class AnalysisCommands(commands.Cog):
     @topic.autocomplete("name")
     async def topic_names(self, interaction: discord.Interaction,
                           current: str) -> list[app_commands.Choice[str]]:
-        options = self.bot.options_for(interaction.guild_id, sections=_sections("topics"))
-        briefing = await _quick_briefing(interaction, options)
+        options = self.services.options_for(interaction.guild_id, sections=_sections("topics"))
+        briefing = await self._quick_briefing(interaction, options)
         names = [t.label for t in (briefing.topics or ())] if briefing else []
         return [app_commands.Choice(name=n, value=n) for n in choices(names, current)]
 
@@ -134,7 +136,7 @@ class AnalysisCommands(commands.Cog):
                      kind: Literal["person", "organization", "place", "group"] | None = None,
                      everyone: bool = False) -> None:
         """List the key people, organizations, places and groups in the article."""
-        options = self.bot.options_for(interaction.guild_id, sections=_sections("actors"))
+        options = self.services.options_for(interaction.guild_id, sections=_sections("actors"))
         await self._answer(interaction, options, lambda b: actors_pages(b, kind, everyone))
 
     @app_commands.command(name="quotes")
@@ -142,25 +144,22 @@ class AnalysisCommands(commands.Cog):
     async def quotes(self, interaction: discord.Interaction,
                      speaker: app_commands.Range[str, 1, 100] | None = None) -> None:
         """List who said what in the article, direct and reported."""
-        options = self.bot.options_for(interaction.guild_id, sections=_sections("quotes"))
+        options = self.services.options_for(interaction.guild_id, sections=_sections("quotes"))
         await self._answer(interaction, options, lambda b: quotes_pages(b, speaker))
 
     @quotes.autocomplete("speaker")
     async def speaker_names(self, interaction: discord.Interaction,
                             current: str) -> list[app_commands.Choice[str]]:
-        options = self.bot.options_for(interaction.guild_id, sections=_sections("quotes"))
-        briefing = await _quick_briefing(interaction, options)
+        options = self.services.options_for(interaction.guild_id, sections=_sections("quotes"))
+        briefing = await self._quick_briefing(interaction, options)
         names = quote_speakers(briefing) if briefing else []
         return [app_commands.Choice(name=n, value=n) for n in choices(names, current)]
 
     @app_commands.command(name="briefing")
     async def briefing(self, interaction: discord.Interaction) -> None:
         """Summary, top topics, actors and quotes in one message."""
-        options = self.bot.options_for(interaction.guild_id, sections=ALL_SECTIONS)
+        options = self.services.options_for(interaction.guild_id, sections=ALL_SECTIONS)
         await interaction.response.defer(thinking=True)
-        briefing = await _briefing(interaction, options)
+        briefing = await self._briefing(interaction, options)
         await reply_embed(interaction, briefing_embed(briefing))
 
-
-async def setup(bot: BriefingBot) -> None:
-    await bot.add_cog(AnalysisCommands(bot))

@@ -20,13 +20,13 @@ from __future__ import annotations
 import asyncio
 from functools import partial
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import BriefingBot
-from bot.commands.common import QUIET, bot_of, reply_pages
+from bot.commands.common import QUIET, reply_pages
 from bot.errors import BotError
 from bot.formatting import article_embed, clip, inert, list_pages, numbered_choices
 from bot.state import LIST_LIMIT, Added
@@ -37,6 +37,9 @@ from summarizer.article import (
     load_article,
 )
 from summarizer.types import Article
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 TEXT_TYPES = ("text/plain", "text/markdown", "text/html", "text/x-markdown")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".html", ".htm")
@@ -61,11 +64,12 @@ def check_link(link: str) -> str:
     return link
 
 
-async def article_from_link(bot: BriefingBot, link: str, user_id: int) -> Article:
+async def article_from_link(services: Services, link: str, user_id: int) -> Article:
     """The article at `link`, through the core's SSRF-guarded fetcher, in the bot's fetch
     threads (a few links per user at a time)."""
-    return await bot.fetch(user_id, partial(load_article, check_link(link),
-                                            allow_private_urls=bot.settings.allow_private_urls))
+    allow_private = services.settings.allow_private_urls
+    return await services.pools.fetch_for(user_id, partial(load_article, check_link(link),
+                                                           allow_private_urls=allow_private))
 
 
 def is_text_attachment(attachment: discord.Attachment) -> bool:
@@ -129,13 +133,13 @@ class ArticleCommands(commands.GroupCog, group_name="article",
                       group_description="The channel's reading list and current article"):
     add = app_commands.Group(name="add", description="Add an article to the reading list")
 
-    def __init__(self, bot: BriefingBot) -> None:
-        self.bot = bot
+    def __init__(self, services: Services) -> None:
+        self.services = services
         super().__init__()
 
     async def _set(self, interaction: discord.Interaction, article: Article) -> None:
-        added = await self.bot.set_article(_channel(interaction), interaction.guild_id, article,
-                                           interaction.user.id)
+        added = await self.services.articles.set_current(
+            _channel(interaction), interaction.guild_id, article, interaction.user.id)
         embed = article_embed(article, heading=f"Article set by {_who(interaction)}"[:256])
         if added is not None and (note := added_note(added)):
             embed.description = note
@@ -143,9 +147,9 @@ class ArticleCommands(commands.GroupCog, group_name="article",
 
     async def _add(self, interaction: discord.Interaction, article: Article) -> None:
         channel_id = _channel(interaction)
-        added = await self.bot.add_to_list(channel_id, interaction.guild_id, article,
-                                           interaction.user.id)
-        count = len(self.bot.state.entries(channel_id))
+        added = await self.services.articles.add(channel_id, interaction.guild_id, article,
+                                                 interaction.user.id)
+        count = len(self.services.state.entries(channel_id))
         embed = article_embed(article, heading=f"Added to the reading list by "
                                                f"{_who(interaction)}"[:256])
         embed.description = " ".join(filter(None, (
@@ -157,7 +161,7 @@ class ArticleCommands(commands.GroupCog, group_name="article",
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction) -> None:
         """Show which article this channel is talking about."""
-        article = bot_of(interaction).article_for(interaction.channel_id)
+        article = self.services.articles.current(interaction.channel_id)
         await interaction.response.send_message(embed=article_embed(article),
                                                 allowed_mentions=QUIET)
 
@@ -168,8 +172,8 @@ class ArticleCommands(commands.GroupCog, group_name="article",
         """Use the article at a web address (it joins the reading list)."""
         check_link(link)
         await interaction.response.defer(thinking=True)
-        await self._set(interaction, await article_from_link(self.bot, link,
-                                                                    interaction.user.id))
+        await self._set(interaction, await article_from_link(self.services, link,
+                                                             interaction.user.id))
 
     @app_commands.command(name="text")
     @app_commands.describe(text="The article text (paragraphs may be separated by blank lines)")
@@ -194,9 +198,10 @@ class ArticleCommands(commands.GroupCog, group_name="article",
         """Go back to the bundled sample article (the reading list stays)."""
         await interaction.response.defer(thinking=True)
         if interaction.channel_id is not None:
-            await self.bot.set_article(interaction.channel_id, interaction.guild_id, None,
-                                       interaction.user.id)
-        article = self.bot.article_for(None)
+            await self.services.articles.set_current(interaction.channel_id,
+                                                     interaction.guild_id, None,
+                                                     interaction.user.id)
+        article = self.services.articles.sample()
         await interaction.edit_original_response(
             embed=article_embed(article, heading="Back to the sample article"),
             allowed_mentions=QUIET)
@@ -209,8 +214,8 @@ class ArticleCommands(commands.GroupCog, group_name="article",
         """Add the article at a web address to the reading list."""
         check_link(link)
         await interaction.response.defer(thinking=True)
-        await self._add(interaction, await article_from_link(self.bot, link,
-                                                                    interaction.user.id))
+        await self._add(interaction, await article_from_link(self.services, link,
+                                                             interaction.user.id))
 
     @add.command(name="text")
     @app_commands.describe(text="The article text (paragraphs may be separated by blank lines)")
@@ -235,8 +240,8 @@ class ArticleCommands(commands.GroupCog, group_name="article",
         """Show the channel's reading list: title, source, when and who added each."""
         channel_id = _channel(interaction)
         await interaction.response.defer(thinking=True)
-        entries = self.bot.state.entries(channel_id)
-        current = self.bot.state.current_entry(channel_id)
+        entries = self.services.state.entries(channel_id)
+        current = self.services.state.current_entry(channel_id)
         await reply_pages(interaction, list_pages(entries, current, LIST_LIMIT))
 
     @app_commands.command(name="remove")
@@ -245,7 +250,7 @@ class ArticleCommands(commands.GroupCog, group_name="article",
                      number: app_commands.Range[int, 1, LIST_LIMIT]) -> None:
         """Remove an article from the reading list (yours, or any with Manage Server)."""
         channel_id = _channel(interaction)
-        entries = self.bot.state.entries(channel_id)
+        entries = self.services.state.entries(channel_id)
         if not 1 <= number <= len(entries):
             raise BotError(f"There is no article {number} on this channel's list "
                            f"({len(entries)} articles); see /article list.")
@@ -254,8 +259,9 @@ class ArticleCommands(commands.GroupCog, group_name="article",
             raise BotError("Only whoever added that article, or someone with the Manage "
                            "Server permission, can remove it.")
         await interaction.response.defer(thinking=True)
-        removed = await self.bot.store(self.bot.state.remove_entry, channel_id, entry.id)
-        await self.bot.changed_list(channel_id)
+        removed = await self.services.pools.store(self.services.state.remove_entry, channel_id,
+                                                  entry.id)
+        self.services.articles.forget(channel_id)
         text = (f"Removed “{clip(inert(entry.label), 150)}” from the reading list."
                 if removed else "That article was already removed.")
         await interaction.edit_original_response(content=text, allowed_mentions=QUIET)
@@ -266,7 +272,7 @@ class ArticleCommands(commands.GroupCog, group_name="article",
         if interaction.channel_id is None:
             return []
         return numbered_choices(
-            [e.label for e in self.bot.state.entries(interaction.channel_id)], current)
+            [e.label for e in self.services.state.entries(interaction.channel_id)], current)
 
     @app_commands.command(name="clear")
     async def clear(self, interaction: discord.Interaction) -> None:
@@ -274,13 +280,10 @@ class ArticleCommands(commands.GroupCog, group_name="article",
         channel_id = _channel(interaction)
         everyone = interaction.permissions.manage_guild
         await interaction.response.defer(thinking=True)
-        count = await self.bot.store(self.bot.state.clear_entries, channel_id,
-                                     None if everyone else interaction.user.id)
-        await self.bot.changed_list(channel_id)
+        count = await self.services.pools.store(self.services.state.clear_entries, channel_id,
+                                                None if everyone else interaction.user.id)
+        self.services.articles.forget(channel_id)
         whose = "" if everyone else " you added (without Manage Server, only your own)"
         text = f"Removed {count} article{'s' if count != 1 else ''}{whose} from the reading list."
         await interaction.edit_original_response(content=text, allowed_mentions=QUIET)
 
-
-async def setup(bot: BriefingBot) -> None:
-    await bot.add_cog(ArticleCommands(bot))

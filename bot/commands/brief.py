@@ -10,12 +10,12 @@ BRIEFING_BRIEF_PUBLIC=1.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import BriefingBot
 from bot.commands.article import (
     added_note,
     article_from_attachment,
@@ -23,10 +23,13 @@ from bot.commands.article import (
     check_attachment,
     is_text_attachment,
 )
-from bot.commands.common import QUIET, heavy_cooldown
+from bot.commands.common import QUIET
 from bot.errors import BotError
 from bot.formatting import briefing_embed
 from summarizer.api import ALL_SECTIONS
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 # A web address in message text: Discord shows <url> without a preview, so the brackets go;
 # trailing punctuation of the sentence ("see https://x.org/a.") is not part of the link.
@@ -52,16 +55,18 @@ def first_link(content: str) -> str | None:
 
 
 class BriefCommands(commands.Cog):
-    def __init__(self, bot: BriefingBot) -> None:
-        self.bot = bot
+    """The message command; a cog cannot hold a context menu itself, so whoever adds the cog
+    adds `menu` to the command tree."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
         self.menu = app_commands.ContextMenu(name="Brief this article", callback=self.brief)
-        self.menu.add_check(heavy_cooldown)  # the cooldown of the analysis commands
+        self.menu.add_check(self.charge)  # the cooldown of the analysis commands
 
-    async def cog_load(self) -> None:
-        self.bot.tree.add_command(self.menu)
-
-    async def cog_unload(self) -> None:
-        self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+    def charge(self, interaction: discord.Interaction) -> bool:
+        # Always new work (a fetch and an analysis): charged before it starts.
+        self.services.cooldowns.charge(interaction.user.id)
+        return True
 
     async def brief(self, interaction: discord.Interaction, message: discord.Message) -> None:
         link = first_link(message.content or "")
@@ -72,21 +77,18 @@ class BriefCommands(commands.Cog):
         if interaction.channel_id is None:
             raise BotError("This command needs a channel.")
         await interaction.response.defer(thinking=True,
-                                         ephemeral=not self.bot.settings.brief_public)
+                                         ephemeral=not self.services.settings.brief_public)
         if link is not None:
-            article = await article_from_link(self.bot, link, interaction.user.id)
+            article = await article_from_link(self.services, link, interaction.user.id)
         else:
             assert attachment is not None
             article = await article_from_attachment(attachment, limit)
-        added = await self.bot.add_to_list(interaction.channel_id, interaction.guild_id,
-                                           article, interaction.user.id, via="message")
-        options = self.bot.options_for(interaction.guild_id, sections=ALL_SECTIONS)
-        briefing = await self.bot.worker.analyse(article, options)
+        added = await self.services.articles.add(interaction.channel_id, interaction.guild_id,
+                                                 article, interaction.user.id, via="message")
+        options = self.services.options_for(interaction.guild_id, sections=ALL_SECTIONS)
+        briefing = await self.services.worker.analyse(article, options)
         embed = briefing_embed(briefing, heading="Brief")
         note = added_note(added) or "Added to this channel's reading list."
         embed.description = f"{embed.description}\n{note}" if embed.description else note
         await interaction.edit_original_response(embed=embed, allowed_mentions=QUIET)
 
-
-async def setup(bot: BriefingBot) -> None:
-    await bot.add_cog(BriefCommands(bot))

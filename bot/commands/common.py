@@ -1,75 +1,19 @@
-"""Pieces the command modules share: the heavy-command cooldown, the page buttons, replies."""
+"""Pieces the command modules share: the page buttons and replies, error replies included."""
 
 from __future__ import annotations
 
-import time
+import contextlib
+import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import discord
-from discord import app_commands
 
-from bot.formatting import EMBEDS_PER_MESSAGE
+from bot.formatting import EMBEDS_PER_MESSAGE, safe
 
-if TYPE_CHECKING:
-    from bot.app import BriefingBot
+log = logging.getLogger(__name__)
 
 QUIET = discord.AllowedMentions.none()
 PAGER_TIMEOUT = 600.0  # the interaction token lives 15 minutes; stop paging well before
-
-
-def bot_of(interaction: discord.Interaction) -> BriefingBot:
-    from bot.app import BriefingBot
-
-    client = interaction.client
-    assert isinstance(client, BriefingBot)
-    return client
-
-
-def _bucket(interaction: discord.Interaction) -> app_commands.Cooldown | None:
-    """The user's bucket of the shared cooldown (BRIEFING_COOLDOWN), or None when it is off.
-
-    The buckets live on the bot, not in the decorator, so two bots in one process (tests, a
-    restart) never share them."""
-    bot = bot_of(interaction)
-    setting = bot.settings.cooldown
-    if setting.rate == 0:
-        return None
-    now = time.time()
-    if len(bot.cooldowns) > 10_000:  # forget users whose window has long passed
-        for user_id in [u for u, b in bot.cooldowns.items() if b.get_tokens(now) == b.rate]:
-            del bot.cooldowns[user_id]
-    bucket = bot.cooldowns.get(interaction.user.id)
-    if bucket is None:
-        bucket = bot.cooldowns[interaction.user.id] = app_commands.Cooldown(setting.rate,
-                                                                            setting.per)
-    return bucket
-
-
-def heavy_cooldown(interaction: discord.Interaction) -> bool:
-    """Charge the user's cooldown now: for commands that always start new work (a digest,
-    briefing a message's link)."""
-    charge(interaction)
-    return True
-
-
-def charge(interaction: discord.Interaction) -> None:
-    """Take one turn from the user's cooldown. The analysis commands call it only once they
-    know the answer is not already at hand, so asking /summary, /topics, /actors and
-    /quotes about an article analysed a moment ago costs nothing.
-
-    Raises:
-        CommandOnCooldown: none is left.
-    """
-    bucket = _bucket(interaction)
-    if bucket is None:
-        return
-    retry_after = bucket.update_rate_limit(time.time())
-    if retry_after:
-        raise app_commands.CommandOnCooldown(bucket, retry_after)
-
-
-heavy = app_commands.check(heavy_cooldown)
 
 
 class Pager(discord.ui.View):
@@ -114,3 +58,26 @@ async def reply_pages(interaction: discord.Interaction, pages: Sequence[discord.
 
 async def reply_embed(interaction: discord.Interaction, embed: discord.Embed) -> None:
     await interaction.edit_original_response(embed=embed, allowed_mentions=QUIET)
+
+
+async def send_error(interaction: discord.Interaction, message: str) -> None:
+    """Answer with `message` visible only to the user, whatever state the response is in."""
+    quiet = discord.AllowedMentions.none()
+    # It may quote the user's input (a topic name, a host, a file name): no live mention, no
+    # markdown (escapes render invisibly in the messages we write ourselves).
+    message = safe(message)
+    try:
+        if not interaction.response.is_done():
+            if interaction.type is discord.InteractionType.autocomplete:
+                await interaction.response.autocomplete([])
+                return
+            await interaction.response.send_message(message, ephemeral=True,
+                                                    allowed_mentions=quiet)
+            return
+        # The response was deferred publicly ("thinking..."): drop that placeholder so the
+        # error is seen only by the user who asked.
+        with contextlib.suppress(discord.HTTPException):
+            await interaction.delete_original_response()
+        await interaction.followup.send(message, ephemeral=True, allowed_mentions=quiet)
+    except discord.HTTPException as error:  # the token expired or Discord is down: log only
+        log.warning("could not send an error message: %s", error.status)

@@ -10,12 +10,12 @@ it from there.
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import BriefingBot
 from bot.commands.article import check_link
 from bot.commands.common import QUIET, reply_pages
 from bot.errors import BotError
@@ -31,6 +31,9 @@ from bot.formatting import (
 )
 from bot.state import FEEDS_PER_CHANNEL, LIST_LIMIT, FollowedFeed
 from summarizer.feeds import NotAFeedError, fetch_feed
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 LINES_PER_PAGE = 8
 
@@ -100,8 +103,8 @@ def added_embed(feed: FollowedFeed, result: PollResult, minutes: int) -> discord
 @app_commands.guild_only()
 class FeedCommands(commands.GroupCog, group_name="feed",
                    group_description="RSS and Atom feeds whose new items join the reading list"):
-    def __init__(self, bot: BriefingBot) -> None:
-        self.bot = bot
+    def __init__(self, services: Services) -> None:
+        self.services = services
         super().__init__()
 
     @app_commands.command(name="add")
@@ -112,7 +115,7 @@ class FeedCommands(commands.GroupCog, group_name="feed",
         _manage_server(interaction)
         channel_id = _channel(interaction)
         url = check_link(url)
-        following = self.bot.state.feeds(channel_id)
+        following = self.services.state.feeds(channel_id)
         if any(f.url == url for f in following):
             raise BotError("This channel already follows that feed; see /feed list.")
         if len(following) >= FEEDS_PER_CHANNEL:
@@ -120,16 +123,16 @@ class FeedCommands(commands.GroupCog, group_name="feed",
                            "remove one with /feed remove first.")
         await interaction.response.defer(thinking=True)
         try:
-            fetched = await self.bot.fetch(interaction.user.id, partial(
-                fetch_feed, url, allow_private=self.bot.settings.allow_private_urls))
+            fetched = await self.services.pools.fetch_for(interaction.user.id, partial(
+                fetch_feed, url, allow_private=self.services.settings.allow_private_urls))
         except NotAFeedError as error:
             raise BotError(f"{error} To add one article, use /article add url.") from None
         assert fetched.feed is not None  # a plain request is never answered "not modified"
-        poller = self.bot.feed_poller
+        poller = self.services.feeds
         # Due only after the first poll below: the poller never polls it at the same time.
         next_poll = iso(poller.clock() + poll_delay(poller.interval, 0, poller.rng))
-        added = await self.bot.store(partial(
-            self.bot.state.add_feed, channel_id, interaction.guild_id, url, fetched.feed.title,
+        added = await self.services.pools.store(partial(
+            self.services.state.add_feed, channel_id, interaction.guild_id, url, fetched.feed.title,
             interaction.user.id, next_poll=next_poll))
         if added is None:
             raise BotError(f"This channel follows {FEEDS_PER_CHANNEL} feeds, the most it can; "
@@ -138,7 +141,7 @@ class FeedCommands(commands.GroupCog, group_name="feed",
             raise BotError("This channel already follows that feed; see /feed list.")
         result = await poller.poll(added.feed, fetched)
         await interaction.edit_original_response(
-            embed=added_embed(added.feed, result, self.bot.settings.feed_poll_minutes),
+            embed=added_embed(added.feed, result, self.services.settings.feed_poll_minutes),
             allowed_mentions=QUIET)
 
     @app_commands.command(name="list")
@@ -146,8 +149,9 @@ class FeedCommands(commands.GroupCog, group_name="feed",
         """Show the feeds this channel follows, and how their polling goes."""
         channel_id = _channel(interaction)
         await interaction.response.defer(thinking=True)
-        feeds = self.bot.state.feeds(channel_id)
-        await reply_pages(interaction, feed_pages(feeds, self.bot.state.feed_entries(channel_id)))
+        feeds = self.services.state.feeds(channel_id)
+        on_list = self.services.state.feed_entries(channel_id)
+        await reply_pages(interaction, feed_pages(feeds, on_list))
 
     @app_commands.command(name="remove")
     @app_commands.describe(number="The feed's number in /feed list")
@@ -156,14 +160,15 @@ class FeedCommands(commands.GroupCog, group_name="feed",
         """Stop following a feed; the articles it brought stay on the list (Manage Server)."""
         _manage_server(interaction)
         channel_id = _channel(interaction)
-        feeds = self.bot.state.feeds(channel_id)
+        feeds = self.services.state.feeds(channel_id)
         if not 1 <= number <= len(feeds):
             raise BotError(f"There is no feed {number} in this channel ({len(feeds)} feeds); "
                            "see /feed list.")
         feed = feeds[number - 1]
         await interaction.response.defer(thinking=True)
-        kept = self.bot.state.feed_entries(channel_id).get(feed.id, 0)
-        removed = await self.bot.store(self.bot.state.remove_feed, channel_id, feed.id)
+        kept = self.services.state.feed_entries(channel_id).get(feed.id, 0)
+        removed = await self.services.pools.store(self.services.state.remove_feed, channel_id,
+                                                  feed.id)
         if not removed:
             text = "That feed was already removed."
         else:
@@ -177,9 +182,6 @@ class FeedCommands(commands.GroupCog, group_name="feed",
                              current: str) -> list[app_commands.Choice[int]]:
         if interaction.channel_id is None:
             return []
-        return numbered_choices([f.label for f in self.bot.state.feeds(interaction.channel_id)],
-                                current)
+        feeds = self.services.state.feeds(interaction.channel_id)
+        return numbered_choices([f.label for f in feeds], current)
 
-
-async def setup(bot: BriefingBot) -> None:
-    await bot.add_cog(FeedCommands(bot))

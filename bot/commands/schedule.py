@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import BriefingBot
 from bot.commands.common import QUIET
 from bot.errors import BotError
 from bot.schedule import last_occurrence_date, parse_time, parse_timezone, timezone_choices
 from bot.state import Schedule
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 TEXT_CHANNELS = [discord.ChannelType.text, discord.ChannelType.news]
 
@@ -19,8 +23,8 @@ TEXT_CHANNELS = [discord.ChannelType.text, discord.ChannelType.news]
 @app_commands.default_permissions(manage_guild=True)
 class ScheduleCommands(commands.GroupCog, group_name="schedule",
                        group_description="A daily team briefing posted to a channel"):
-    def __init__(self, bot: BriefingBot) -> None:
-        self.bot = bot
+    def __init__(self, services: Services) -> None:
+        self.services = services
         super().__init__()
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
@@ -50,11 +54,12 @@ class ScheduleCommands(commands.GroupCog, group_name="schedule",
         assert interaction.guild_id is not None  # guild_only
         hhmm = at.strftime("%H:%M")
         # An occurrence that already passed today is not posted just because it was set now.
-        skipped = last_occurrence_date(hhmm, zone.key, self.bot.scheduler.clock())
+        skipped = last_occurrence_date(hhmm, zone.key, self.services.clock())
         schedule = Schedule(interaction.guild_id, channel.id, hhmm, zone.key,
                             skipped.isoformat())
         await interaction.response.defer(thinking=True)
-        await self.bot.store(self.bot.state.set_schedule, schedule, interaction.user.id)
+        await self.services.pools.store(self.services.state.set_schedule, schedule,
+                                        interaction.user.id)
         await interaction.edit_original_response(
             content=f"Daily briefing set. {self._describe(schedule)}", allowed_mentions=QUIET)
 
@@ -68,7 +73,8 @@ class ScheduleCommands(commands.GroupCog, group_name="schedule",
         """Stop the daily briefing."""
         assert interaction.guild_id is not None
         await interaction.response.defer(thinking=True)
-        removed = await self.bot.store(self.bot.state.remove_schedule, interaction.guild_id)
+        removed = await self.services.pools.store(self.services.state.remove_schedule,
+                                                  interaction.guild_id)
         text = "Daily briefing turned off." if removed else "There was no daily briefing to stop."
         await interaction.edit_original_response(content=text, allowed_mentions=QUIET)
 
@@ -76,12 +82,9 @@ class ScheduleCommands(commands.GroupCog, group_name="schedule",
     async def show(self, interaction: discord.Interaction) -> None:
         """Show the daily briefing schedule."""
         assert interaction.guild_id is not None
-        schedule = self.bot.state.schedule(interaction.guild_id)
+        schedule = self.services.state.schedule(interaction.guild_id)
         text = self._describe(schedule) if schedule else "No daily briefing is set."
         if schedule and schedule.last_posted:
             text += f" Last handled day: {schedule.last_posted}."
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=QUIET)
 
-
-async def setup(bot: BriefingBot) -> None:
-    await bot.add_cog(ScheduleCommands(bot))

@@ -10,7 +10,6 @@ import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # `tests.fake_discord` and `bot` import from the checkout
     sys.path.insert(0, str(ROOT))
 
-from bot.app import BriefingBot, CoreAnalyzer, discord_endpoints  # noqa: E402
-from bot.settings import Cooldown, Secret, Settings  # noqa: E402
+from bot.app import BriefingBot, discord_endpoints  # noqa: E402
+from bot.services import CoreAnalyzer  # noqa: E402
+from bot.settings import Cooldown, SecretStr, Settings  # noqa: E402
 from bot.state import State  # noqa: E402
 from summarizer.api import AnalysisOptions  # noqa: E402
 from summarizer.types import (  # noqa: E402
@@ -140,9 +140,11 @@ class FakeAnalyzer:
 
 
 def make_settings(db_path: Path, **changes: Any) -> Settings:
-    settings = Settings(token=Secret(TOKEN), db_path=db_path, cache_dir=None,
-                        allow_private_urls=True, cooldown=Cooldown(rate=0, per=1))
-    return replace(settings, **changes)
+    """The bot's settings for a test, by field name: no cache, links on loopback allowed (the
+    fake sites run there), no cooldown. Built directly, so the shell's variables never count."""
+    values: dict[str, Any] = {"token": SecretStr(TOKEN), "db_path": db_path, "cache": False,
+                              "allow_private_urls": True, "cooldown": Cooldown(rate=0, per=1)}
+    return Settings(**{**values, **changes})
 
 
 @pytest.fixture
@@ -170,7 +172,7 @@ async def running_bot(
         bot = BriefingBot(settings, analyzer=analyzer, state=state, guild_ready_timeout=0.05,
                           schedule_interval=3600, warm_up=warm_up, **extra)
         fake.ready.clear()
-        task = asyncio.create_task(bot.start(settings.token.reveal()))
+        task = asyncio.create_task(bot.start(settings.token.get_secret_value()))
         try:
             ready = asyncio.ensure_future(fake.ready.wait())
             await asyncio.wait({ready, task}, timeout=15, return_when=asyncio.FIRST_COMPLETED)

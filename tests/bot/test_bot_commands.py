@@ -225,12 +225,12 @@ async def test_schedule_commands_and_permission(fake: FakeDiscord, db: Path) -> 
                                      permissions=DEFAULT_MEMBER_PERMISSIONS)
         assert refused.ephemeral
         assert refused.final["content"] == "You need the Manage Server permission to do that."
-        assert bot.state.schedule(GUILD_ID) is None
+        assert bot.services.state.schedule(GUILD_ID) is None
 
         done = await fake.command("schedule", options, resolved=resolved)
         check_clean(done)
         assert "08:30 (Europe/Paris)" in done.final["content"]
-        assert bot.state.schedule(GUILD_ID) is not None
+        assert bot.services.state.schedule(GUILD_ID) is not None
 
         shown = await fake.command("schedule", sub("show"))
         assert shown.ephemeral and "08:30" in shown.final["content"]
@@ -245,7 +245,7 @@ async def test_schedule_commands_and_permission(fake: FakeDiscord, db: Path) -> 
 
         off = await fake.command("schedule", sub("off"))
         assert off.final["content"] == "Daily briefing turned off."
-        assert bot.state.schedule(GUILD_ID) is None
+        assert bot.services.state.schedule(GUILD_ID) is None
 
 
 async def test_about_and_owner_sync(fake: FakeDiscord, db: Path) -> None:
@@ -341,7 +341,7 @@ async def test_saving_server_labels_needs_manage_server(fake: FakeDiscord, db: P
                                                 option("save", True, kind=5)],
                                      permissions=0)
         assert refused.ephemeral and "Manage Server" in refused.final["content"]
-        assert bot.state.labels(GUILD_ID) is None
+        assert bot.services.state.labels(GUILD_ID) is None
         nothing = await fake.command("topics", [option("save", True, kind=5)])
         assert nothing.ephemeral and "Give the labels to save" in nothing.final["content"]
 

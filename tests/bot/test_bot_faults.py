@@ -22,7 +22,7 @@ import pytest
 from conftest import ROOT, TOKEN, FakeAnalyzer, running_bot
 
 from bot.errors import BusyError, user_message
-from bot.settings import Secret
+from bot.settings import SecretStr
 from bot.state import State, StateError, StorageBusyError
 from summarizer.errors import FetchError, InputError, ModelError
 from summarizer.types import Article, Briefing
@@ -134,7 +134,7 @@ async def test_locked_database_waits_then_says_so(fake: FakeDiscord, tmp_path: P
         threading.Timer(0.5, other.execute, ("COMMIT",)).start()
         waited = await fake.command(*set_text())
         assert succeeded(waited)
-        assert bot.state.article(int(waited.payload["channel_id"])) is not None
+        assert bot.services.state.article(int(waited.payload["channel_id"])) is not None
         other.close()
     with State(db) as reopened:
         assert reopened.article(int(waited.payload["channel_id"])) is not None
@@ -184,7 +184,7 @@ async def test_bot_starts_on_a_corrupt_database(fake: FakeDiscord, tmp_path: Pat
     db = tmp_path / "s.db"
     db.write_bytes(b"this is not a database" * 100)
     async with running_bot(fake, FakeAnalyzer(), db) as bot:
-        assert bot.state.moved_aside is not None
+        assert bot.services.state.moved_aside is not None
         done = await fake.command(*set_text())
         assert succeeded(done)
 
@@ -259,8 +259,8 @@ SIGTERM_SCRIPT = textwrap.dedent("""
         bot = BriefingBot(settings, analyzer=FakeAnalyzer(delay=2.0), state=State(Path({db!r})),
                           guild_ready_timeout=0.05)
         with discord_endpoints({api!r}, {gateway!r}):
-            await serve(bot, settings.token.reveal(), grace=10)
-        print("closed" if bot.state.closed else "open", flush=True)
+            await serve(bot, settings.token.get_secret_value(), grace=10)
+        print("closed" if bot.services.state.closed else "open", flush=True)
 
     asyncio.run(main())
 """)
@@ -317,7 +317,7 @@ async def test_logs_never_contain_the_token(fake: FakeDiscord, tmp_path: Path,
     token = realistic_token()
     caplog.set_level(logging.DEBUG)
     analyzer = FakeAnalyzer()
-    async with running_bot(fake, analyzer, tmp_path / "s.db", token=Secret(token),
+    async with running_bot(fake, analyzer, tmp_path / "s.db", token=SecretStr(token),
                            queue_limit=1) as bot:
         assert succeeded(await fake.command(*set_text()))
         assert succeeded(await fake.command("summary"))
@@ -393,11 +393,11 @@ async def test_the_bot_says_it_is_ready_only_once_the_models_are_loaded(
 
 def test_the_real_bot_routes_model_progress_to_its_log(tmp_path: Path) -> None:
     from bot.__main__ import build_bot
-    from bot.settings import settings_from_env
+    from bot.settings import Settings
 
-    settings = settings_from_env({"DISCORD_TOKEN": "abc.def",
-                                  "BRIEFING_DB_PATH": str(tmp_path / "s.db")})
+    settings = Settings.from_environ({"DISCORD_TOKEN": "abc.def",
+                                      "BRIEFING_DB_PATH": str(tmp_path / "s.db")})
     bot = build_bot(settings)
-    progress = bot.analyzer.analyzer.backends.progress  # type: ignore[attr-defined]
+    progress = bot.services.analyzer.analyzer.backends.progress  # type: ignore[attr-defined]
     assert getattr(progress, "__self__", None) is logging.getLogger("bot.models")
-    bot.state.close()  # type: ignore[attr-defined]
+    bot.services.state.close()

@@ -157,7 +157,7 @@ def stamp(moment: datetime) -> str:
 
 async def driven(bot: BriefingBot) -> BriefingBot:
     """Stop the poller's own loop: the test drives the polls (and the clock)."""
-    await bot.feed_poller.stop()
+    await bot.services.feeds.stop()
     return bot
 
 
@@ -171,8 +171,8 @@ async def test_feed_added_polled_not_modified_failing_and_recovering(
     monkeypatch.setattr(bot.feeds, "fetch_feed", partial(fetch_feed, timeout=1.0))
     clock = FakeClock(START)
     async with running_bot(fake, FakeAnalyzer(), db, clock=clock) as briefing_bot:
-        poller = (await driven(briefing_bot)).feed_poller
-        state = briefing_bot.state
+        poller = (await driven(briefing_bot)).services.feeds
+        state = briefing_bot.services.state
 
         added = await fake.command("feed", feed_add(f"{base}/feed"))
         check_clean(added)
@@ -254,7 +254,7 @@ async def test_feed_added_polled_not_modified_failing_and_recovering(
 
     # A restart keeps the feed, its validators and the list; the poll after it is conditional.
     async with running_bot(fake, FakeAnalyzer(), db, clock=clock) as briefing_bot:
-        poller = (await driven(briefing_bot)).feed_poller
+        poller = (await driven(briefing_bot)).services.feeds
         listed = await fake.command("feed", sub("list"))
         assert "**1.** Town news" in description(listed)
         clock.now += timedelta(minutes=17)
@@ -266,8 +266,8 @@ async def test_feed_added_polled_not_modified_failing_and_recovering(
         check_clean(removed)
         assert removed.final["content"] == ("Stopped following “Town news”. The 4 articles it "
                                              "brought stay on the reading list.")
-        assert briefing_bot.state.feeds(CHANNEL_ID) == []
-        assert len(briefing_bot.state.entries(CHANNEL_ID)) == 4
+        assert briefing_bot.services.state.feeds(CHANNEL_ID) == []
+        assert len(briefing_bot.services.state.entries(CHANNEL_ID)) == 4
 
 
 async def test_a_new_feed_brings_only_its_newest_items(fake: FakeDiscord, db: Path, site: Site,
@@ -279,13 +279,13 @@ async def test_a_new_feed_brings_only_its_newest_items(fake: FakeDiscord, db: Pa
         text = added.final["embeds"][0]["description"]
         assert f"Added to the reading list now ({ITEMS_PER_POLL}):" in text
         assert f"{12 - ITEMS_PER_POLL} older items were left out." in text
-        titles = [e.title or "" for e in briefing_bot.state.entries(CHANNEL_ID)]
+        titles = [e.title or "" for e in briefing_bot.services.state.entries(CHANNEL_ID)]
         assert [t.split(":")[0] for t in titles] == [f"Town story {n}" for n in (8, 9, 10, 11,
                                                                                 12)]
         # The older ones are remembered as seen: never fetched, not even later.
         assert site.hits["/story/1"] == 0
-        feed = briefing_bot.state.feeds(CHANNEL_ID)[0]
-        assert len(briefing_bot.state.seen_items(feed.id, [
+        feed = briefing_bot.services.state.feeds(CHANNEL_ID)[0]
+        assert len(briefing_bot.services.state.seen_items(feed.id, [
             k for n in range(1, 13) for k in item_keys(FeedItem(
                 title=None, link=f"{base}/story/{n}", id=f"town-{n}"))])) == 24
 
@@ -294,7 +294,7 @@ async def test_permissions_bad_urls_and_limits(fake: FakeDiscord, db: Path, site
                                                base: str) -> None:
     async with running_bot(fake, FakeAnalyzer(), db, clock=FakeClock(START)) as briefing_bot:
         await driven(briefing_bot)
-        state = briefing_bot.state
+        state = briefing_bot.services.state
         refused = await fake.command("feed", feed_add(f"{base}/feed"), permissions=MEMBER)
         assert refused.ephemeral
         assert refused.final["content"] == "You need the Manage Server permission to do that."
@@ -341,19 +341,19 @@ async def test_the_address_guard_applies_to_feeds(fake: FakeDiscord, db: Path, s
                                                   base: str) -> None:
     async with running_bot(fake, FakeAnalyzer(), db, clock=FakeClock(START),
                            allow_private_urls=False) as briefing_bot:
-        poller = (await driven(briefing_bot)).feed_poller
+        poller = (await driven(briefing_bot)).services.feeds
         refused = await fake.command("feed", feed_add(f"{base}/feed"))
         assert refused.ephemeral
         assert "it resolves to a loopback address" in refused.final["content"]
         assert site.conditions == []  # no request reached the server
         # A feed already stored (say, its host's address changed since): each poll checks
         # the address again, and the refusal is the feed's error.
-        briefing_bot.state.add_feed(CHANNEL_ID, GUILD_ID, f"{base}/feed", "Town news", None,
-                                    next_poll="2024-05-21T05:00:00+00:00")
+        briefing_bot.services.state.add_feed(CHANNEL_ID, GUILD_ID, f"{base}/feed", "Town news",
+                                             None, next_poll="2024-05-21T05:00:00+00:00")
         assert await poller.run_due() == 1
-        [feed] = briefing_bot.state.feeds(CHANNEL_ID)
+        [feed] = briefing_bot.services.state.feeds(CHANNEL_ID)
         assert feed.failures == 1 and "loopback address" in (feed.last_error or "")
-        assert site.conditions == [] and briefing_bot.state.entries(CHANNEL_ID) == []
+        assert site.conditions == [] and briefing_bot.services.state.entries(CHANNEL_ID) == []
 
 
 # Units ----------------------------------------------------------------------------------------
@@ -447,13 +447,13 @@ def test_schema_2_is_migrated_to_3(tmp_path: Path) -> None:
     (None, 15, None), ("30", 30, None), ("5", None, "at least 15"), ("soon", None, "whole number"),
 ])
 def test_poll_interval_setting(value: str | None, minutes: int | None, error: str | None) -> None:
-    from bot.settings import SettingsError, settings_from_env
+    from bot.settings import Settings, SettingsError
 
     environ = {"DISCORD_TOKEN": "x.y.z"}
     if value is not None:
         environ["BRIEFING_FEED_POLL_MINUTES"] = value
     if error is None:
-        assert settings_from_env(environ).feed_poll_minutes == minutes
+        assert Settings.from_environ(environ).feed_poll_minutes == minutes
     else:
         with pytest.raises(SettingsError, match=f"BRIEFING_FEED_POLL_MINUTES must be .*{error}"):
-            settings_from_env(environ)
+            Settings.from_environ(environ)

@@ -77,7 +77,7 @@ async def test_restart_keeps_state_and_catches_up_once(fake: FakeDiscord,
         shown = await fake.command("article", [{"name": "show", "type": 1, "options": []}],
                                    channel_id=OTHER_CHANNEL_ID)
         assert shown.final["embeds"][0]["fields"][0]["value"] == "Bridge reopens"
-        assert bot.state.labels(GUILD_ID) == ("roads", "rivers")
+        assert bot.services.state.labels(GUILD_ID) == ("roads", "rivers")
     [posted] = posts(fake)
     assert "Bridge reopens" in posted["embeds"][0]["title"]
     assert analyzer.calls[0][1].labels == ("roads", "rivers")

@@ -20,7 +20,7 @@ async def test_two_hundred_interactions_none_lost_all_acknowledged(
     async with running_bot(fake, analyzer, tmp_path / "s.db") as bot:
         await set_articles(fake, 8)
         result = await drive(fake, interactions=200, seconds=10, channels=8, settle=60)
-        assert bot.worker.pending == 0 and bot.in_flight == 0
+        assert bot.services.worker.pending == 0 and bot.in_flight == 0
     print(result.summary())
     assert result.lost == []
     assert result.slow_acks == 0, sorted(result.acks)[-5:]

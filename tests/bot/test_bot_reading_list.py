@@ -145,7 +145,7 @@ async def test_add_list_remove_clear_with_permissions(fake: FakeDiscord, db: Pat
                                      user_id=ADDER, permissions=MEMBER)
         check_clean(removed)
         assert "Removed “Harbour council" in removed.final["content"]
-        assert [e.title for e in bot.state.entries(fake_channel(first))] == [
+        assert [e.title for e in bot.services.state.entries(fake_channel(first))] == [
             "Old bridge reopens after repairs", "New school opens in the north district"]
 
         # Clearing without Manage Server removes only one's own entries.
@@ -169,7 +169,7 @@ async def test_list_pages_and_survives_restart(fake: FakeDiscord, db: Path) -> N
         for number in range(20):
             article = article_from_text(f"Title: Story number {number}\n\n" + STORIES["ferry"]
                                         .split("\n\n", 1)[1] + f" Item {number}.")
-            await bot.add_to_list(OTHER_CHANNEL_ID, GUILD_ID, article, ADDER)
+            await bot.services.articles.add(OTHER_CHANNEL_ID, GUILD_ID, article, ADDER)
     async with running_bot(fake, FakeAnalyzer(), db):
         listed = await fake.command("article", sub("list"), channel_id=OTHER_CHANNEL_ID)
         check_clean(listed)
@@ -285,7 +285,7 @@ async def test_digest_pages_stay_within_limits(fake: FakeDiscord, db: Path) -> N
             article = article_from_text(f"Title: Story {number} <@123> @everyone\n\n"
                                         + STORIES["bridge"].split("\n\n", 1)[1]
                                         + f" Number {number}.")
-            await bot.add_to_list(fake_channel_id(), GUILD_ID, article, ADDER)
+            await bot.services.articles.add(fake_channel_id(), GUILD_ID, article, ADDER)
         digest = await fake.command("digest")
         check_clean(digest)
         first = digest.final
@@ -389,7 +389,7 @@ async def test_brief_this_article_link_attachment_and_nothing(fake: FakeDiscord,
                                              fake.user_message("no link here", attachments=[image]))
         assert nothing.ephemeral and nothing.final["content"] == NOTHING
 
-        entries = bot.state.entries(fake_channel_id())
+        entries = bot.services.state.entries(fake_channel_id())
         assert [(e.title, e.via) for e in entries] == [
             ("Tram line extended to the airport", "message"),
             ("Old bridge reopens after repairs", "message")]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import running_bot
 
-from bot.app import CoreAnalyzer
+from bot.services import CoreAnalyzer
 from tests.fake_discord import FakeDiscord, message_violations
 
 pytestmark = pytest.mark.slow

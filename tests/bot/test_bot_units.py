@@ -3,6 +3,7 @@ settings."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import threading
 import time
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from bot import formatting
 from bot.errors import BotError, BusyError, user_message
 from bot.schedule import due_date, last_occurrence_date, parse_time, parse_timezone
-from bot.settings import Secret, SettingsError, settings_from_env
+from bot.settings import Cooldown, Settings, SettingsError
 from bot.state import SCHEMA_VERSION, Schedule, State, StateError
 from bot.worker import AnalysisWorker
 from summarizer.api import AnalysisOptions
@@ -219,24 +220,46 @@ async def test_worker_refuses_when_full_and_keeps_loop_free() -> None:
     worker.close()
 
 
-def test_settings_from_env(tmp_path: Path) -> None:
+def test_settings_from_the_environment() -> None:
     with pytest.raises(SettingsError, match="DISCORD_TOKEN is not set"):
-        settings_from_env({})
-    loaded = settings_from_env({
+        Settings.from_environ({})
+    loaded = Settings.from_environ({
         "DISCORD_TOKEN": " abc.def ", "DISCORD_GUILD_ID": "123", "BRIEFING_DB_PATH": "x.db",
         "BRIEFING_ALLOW_PRIVATE_URLS": "1", "BRIEFING_COOLDOWN": "5/10", "LOG_LEVEL": "debug",
         "DISCORD_API_BASE": "http://127.0.0.1:1/api/v10/", "BRIEFING_MODELS": "hub",
     })
-    assert loaded.token.reveal() == "abc.def" and loaded.guild_id == 123
-    assert loaded.allow_private_urls and loaded.cooldown.rate == 5 and loaded.log_level == "DEBUG"
-    assert loaded.api_base == "http://127.0.0.1:1/api/v10" and loaded.models.models == "hub"
-    assert "abc.def" not in repr(loaded) and "abc.def" not in str(loaded.token)
-    for bad in ({"DISCORD_GUILD_ID": "x"}, {"BRIEFING_COOLDOWN": "fast"},
-                {"LOG_LEVEL": "loud"}, {"BRIEFING_MODELS": "big"}, {"BRIEFING_WORKERS": "0"}):
-        with pytest.raises(SettingsError) as caught:
-            settings_from_env({"DISCORD_TOKEN": "abc.def", **bad})
-        assert "abc.def" not in str(caught.value)
-    assert Secret("a") == Secret("a")
+    assert loaded.token.get_secret_value() == "abc.def" and loaded.guild_id == 123
+    assert loaded.allow_private_urls and loaded.cooldown == Cooldown(5, 10)
+    assert loaded.log_level == "DEBUG" and loaded.db_path == Path("x.db")
+    assert loaded.api_base == "http://127.0.0.1:1/api/v10"
+    assert loaded.to_model_config().models == "hub"
+
+
+def test_the_token_is_never_shown() -> None:
+    loaded = Settings.from_environ({"DISCORD_TOKEN": "abc.def"})
+    for shown in (repr(loaded), str(loaded), str(loaded.token), loaded.model_dump_json()):
+        assert "abc.def" not in shown
+    # Built directly by a program, a bad token's error does not show it either.
+    with pytest.raises(SettingsError) as caught:
+        Settings(token="abc.def\nxyz")
+    assert "abc.def" not in str(caught.value)
+
+
+@pytest.mark.parametrize(("bad", "message"), [
+    ({"DISCORD_GUILD_ID": "x"}, "DISCORD_GUILD_ID must be a numeric Discord ID."),
+    ({"BRIEFING_COOLDOWN": "fast"}, "BRIEFING_COOLDOWN must look like 3/30 (commands/seconds)."),
+    ({"BRIEFING_COOLDOWN": "-1/30"}, "BRIEFING_COOLDOWN must look like 3/30"),
+    ({"BRIEFING_COOLDOWN": "3/0"}, "BRIEFING_COOLDOWN must look like 3/30"),
+    ({"LOG_LEVEL": "loud"}, "LOG_LEVEL must be one of CRITICAL, ERROR, WARNING, INFO, DEBUG."),
+    ({"BRIEFING_WORKERS": "0"}, "BRIEFING_WORKERS must be at least 1."),
+    ({"BRIEFING_QUEUE_LIMIT": "many"}, "BRIEFING_QUEUE_LIMIT must be a whole number."),
+    ({"BRIEFING_BRIEF_PUBLIC": "perhaps"}, "BRIEFING_BRIEF_PUBLIC must be 1 or 0"),
+])
+def test_bad_settings_are_refused_by_name(bad: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_environ({"DISCORD_TOKEN": "abc.def", **bad})
+    assert str(caught.value).startswith(message)
+    assert "abc.def" not in str(caught.value)
 
 
 def test_user_messages() -> None:
@@ -326,7 +349,7 @@ def test_user_given_names_in_titles_are_shown_as_written(name: str) -> None:
 @pytest.mark.parametrize("token", ["abc.def\nxyz", "abc.def xyz", "abc.\x1bdef", "abc\u200bdef"])
 def test_a_token_that_cannot_be_sent_is_refused_clearly(token: str) -> None:
     with pytest.raises(SettingsError, match="DISCORD_TOKEN contains") as caught:
-        settings_from_env({"DISCORD_TOKEN": token})
+        Settings.from_environ({"DISCORD_TOKEN": token})
     assert "abc" not in str(caught.value)  # never echoed
 
 
@@ -341,3 +364,53 @@ def test_bad_time_zones_get_a_specific_refusal(zone: str, message: str) -> None:
 
     with pytest.raises(BotError, match=message):
         parse_timezone(zone)
+
+
+# The import graph ------------------------------------------------------------------------
+BOT = Path(__file__).resolve().parents[2] / "bot"
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module `path` imports, at run time or for type checking alone."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(p for p in BOT.rglob("*.py") if p.name != "__main__.py"),
+                         ids=lambda p: p.relative_to(BOT).as_posix())
+def test_only_the_entry_point_imports_the_bot_class(path: Path) -> None:
+    """The command modules get what they need from `Services`: no import circle through the
+    bot class, not even for type checking. (`__main__` builds the bot.)"""
+    assert "bot.app" not in _imports(path)
+
+
+def test_the_command_modules_were_scanned() -> None:
+    commands = {p.name for p in (BOT / "commands").glob("*.py")}
+    assert {"analysis.py", "article.py", "feed.py", "sync.py"} <= commands
+    assert "bot.services" in _imports(BOT / "commands" / "analysis.py")
+
+
+def test_the_bot_has_no_import_circle() -> None:
+    """Counting imports made for type checking alone: a circle there is a circle in the design."""
+    modules = {".".join(p.relative_to(BOT.parent).with_suffix("").parts)
+               .removesuffix(".__init__"): p for p in BOT.rglob("*.py")}
+    graph = {name: _imports(path) & modules.keys() - {name} for name, path in modules.items()}
+    done: set[str] = set()
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        assert name not in path, " -> ".join((*path[path.index(name):], name))
+        if name in done:
+            return
+        for imported in sorted(graph[name]):
+            visit(imported, (*path, name))
+        done.add(name)
+
+    assert len(graph) >= 15 and graph["bot.app"], "the scan found the modules and their imports"
+    for name in sorted(graph):
+        visit(name, ())
