@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from summarizer.analysis import run_analyses
 from summarizer.backends import Backends, Progress
 from summarizer.cache import BriefingCache
 from summarizer.config import ModelConfig
@@ -19,9 +18,21 @@ from summarizer.options import ALL_SECTIONS, SECTIONS, AnalysisOptions, parse_la
 from summarizer.types import Article, Briefing, Classification
 
 if TYPE_CHECKING:
+    from summarizer.analysis import PendingPeople
     from summarizer.digest import Digest, DigestOptions, SourceFailure
 
 __all__ = ["ALL_SECTIONS", "SECTIONS", "AnalysisOptions", "Analyzer", "parse_labels"]
+
+
+def run_analyses(article: Article, options: AnalysisOptions, backends: Backends,
+                 people: PendingPeople | None = None) -> Briefing:
+    """`summarizer.analysis.run_analyses`, imported on first call: the analyses pull in
+    numpy and the summary and topic code, which a one-shot CLI run imports only once it has
+    checked its cache and started its parse process (`summarizer.people_process`)."""
+    from summarizer.analysis import run_analyses as run
+
+    return run(article, options, backends, people=people)
+
 
 class Analyzer:
     """Runs the analyses over one set of backends, with an optional on-disk cache."""
@@ -44,24 +55,37 @@ class Analyzer:
     ) -> Analyzer:
         return cls(Backends(config, progress), cache)
 
-    def analyse(self, article: Article, options: AnalysisOptions | None = None) -> Briefing:
+    def analyse(self, article: Article, options: AnalysisOptions | None = None, *,
+                people: PendingPeople | None = None) -> Briefing:
         """The briefing of `article`, from the cache when the same text, models and options
-        were analysed before."""
+        were analysed before.
+
+        Args:
+            people: the article's actors and quotes, being found elsewhere (a one-shot
+                process finds them in a child process: `summarizer.people_process`).
+        """
         options = options or AnalysisOptions()
-        models = self.backends.model_info()
-        key = None
+        cached = self.cached(article, options)
+        if cached is not None:
+            return cached
+        briefing = self._run(article, options, people)
         if self.cache is not None:
-            key = self.cache.key(article, models, options.cache_key())
-            cached = self.cache.get(key, article)
-            if cached is not None:
-                return cached
-        briefing = self._run(article, options)
-        if self.cache is not None and key is not None:
-            self.cache.put(key, briefing)
+            self.cache.put(self._key(article, options), briefing)
         return briefing
 
-    def _run(self, article: Article, options: AnalysisOptions) -> Briefing:
-        return run_analyses(article, options, self.backends)
+    def cached(self, article: Article, options: AnalysisOptions | None = None) -> Briefing | None:
+        """The cached briefing of `article` with these options, or None; loads no model."""
+        if self.cache is None:
+            return None
+        return self.cache.get(self._key(article, options or AnalysisOptions()), article)
+
+    def _key(self, article: Article, options: AnalysisOptions) -> str:
+        assert self.cache is not None
+        return self.cache.key(article, self.backends.model_info(), options.cache_key())
+
+    def _run(self, article: Article, options: AnalysisOptions,
+             people: PendingPeople | None = None) -> Briefing:
+        return run_analyses(article, options, self.backends, people)
 
     def digest(
         self,

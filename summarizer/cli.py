@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import replace
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
@@ -33,6 +32,10 @@ from summarizer.errors import BriefingError, UsageError, printable
 if TYPE_CHECKING:
     from summarizer.api import Analyzer
     from summarizer.backends import Backends
+    from summarizer.config import ModelConfig
+    from summarizer.options import AnalysisOptions
+    from summarizer.people_process import PeopleProcess
+    from summarizer.settings import BriefingSettings
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # Error messages echo outside values (file names, headers): cut, they stay readable.
@@ -115,18 +118,20 @@ def _add_digest_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
 
 
 def _add_model_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--models", choices=("embedded", "hub"), default=None,
+    from summarizer.config import EMBEDDING_PRECISIONS, GENERATION_PRECISIONS, MODEL_FAMILIES
+
+    command.add_argument("--models", choices=MODEL_FAMILIES, default=None,
                          help="model family (default: BRIEFING_MODELS or embedded)")
     command.add_argument("--summary-model", default=None, help="seq2seq hub id or folder")
     command.add_argument("--topic-model", default=None, help="NLI zero-shot hub id or folder")
     command.add_argument("--entity-model", default=None, help="token-classification id or folder")
     command.add_argument("--generation-precision", default=None,
-                         choices=("auto", "fp32", "fp16", "bf16", "int8"),
+                         choices=GENERATION_PRECISIONS,
                          help="hub summarizer generation (default auto: CTranslate2 int8 on "
                               "CPU when installed, fp16 on CUDA)")
-    command.add_argument("--precision", choices=("fp32", "int8"), default=None,
-                         help="embedded sentence encoder precision (default: fp32; int8 for "
-                              "classify, about 2x faster)")
+    command.add_argument("--precision", choices=EMBEDDING_PRECISIONS, default=None,
+                         help="embedded sentence encoder precision (default auto: fp32, bf16 "
+                              "on AMX CPUs; int8 for classify, about 2x faster)")
     command.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     command.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 
@@ -144,22 +149,19 @@ def main(
     tests and programs embedding the CLI can pass their own."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    if environ is None:
-        from dotenv import load_dotenv
-
-        load_dotenv()
-        environ = os.environ
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    settings: BriefingSettings | None = None
     try:
+        settings = _settings(environ)
         if args.command == "digest":
-            return _digest(args, out, err, environ, backends)
+            return _digest(args, out, err, settings, backends)
         if args.command == "classify":
-            return _classify(args, stdin or sys.stdin.buffer, out, err, environ, backends)
-        return _brief(args, stdin or sys.stdin.buffer, out, err, environ, backends)
+            return _classify(args, stdin or sys.stdin.buffer, out, err, settings, backends)
+        return _brief(args, stdin or sys.stdin.buffer, out, err, settings, backends)
     except UsageError as error:
         print(f"summarizer: error: {printable(str(error), MAX_MESSAGE)}", file=err)
         return EXIT_USAGE
@@ -173,24 +175,29 @@ def main(
         # A bug must not show the user a traceback: it would print internal paths and,
         # through the locals of a frame, possibly settings. The type names the bug for a
         # report; BRIEFING_DEBUG=1 lets a developer see the whole of it.
-        if environ.get("BRIEFING_DEBUG", "").lower() in ("1", "true", "yes"):
+        if settings is not None and settings.debug:
             raise
         print(f"summarizer: internal error ({type(error).__name__}); please report it.",
               file=err)
         return EXIT_INTERNAL
 
 
-def _analyzer(
-    args: argparse.Namespace, err: IO[str], environ: Mapping[str, str],
-    backends: Backends | None,
-) -> tuple[Analyzer, Callable[[str], None]]:
-    from summarizer.api import Analyzer
-    from summarizer.backends import Backends
-    from summarizer.cache import BriefingCache
-    from summarizer.config import default_cache_dir, model_config_from_env
+def _settings(environ: Mapping[str, str] | None) -> BriefingSettings:
+    """The settings: `environ` alone when a caller passes one, else `.env` and the process
+    environment. Imported here, not at the top: pydantic takes a while to import."""
+    from summarizer.settings import BriefingSettings
 
-    config = model_config_from_env(
-        environ,
+    if environ is None:
+        return BriefingSettings.load()
+    return BriefingSettings.from_environ(environ)
+
+
+def _model_config(args: argparse.Namespace, settings: BriefingSettings) -> ModelConfig:
+    # Feeds want throughput; int8 labels agree with fp32 on 97% of BBC lines and topic
+    # accuracy is unchanged (benchmarks/bench_core.py). Briefings keep fp32: int8 costs the
+    # extractive summary 0.3 ROUGE-2.
+    return settings.to_model_config(
+        default_embedding_precision="int8" if args.command == "classify" else None,
         models=args.models,
         summary_model=args.summary_model,
         topic_model=args.topic_model,
@@ -198,26 +205,32 @@ def _analyzer(
         embedding_precision=args.precision,
         generation_precision=args.generation_precision,
     )
-    if args.command == "classify" and args.precision is None and \
-            not environ.get("BRIEFING_EMBEDDING_PRECISION"):
-        # Feeds want throughput; int8 labels agree with fp32 on 97% of BBC lines and topic
-        # accuracy is unchanged (benchmarks/bench_core.py). Briefings keep fp32: int8 costs
-        # the extractive summary 0.3 ROUGE-2.
-        config = replace(config, embedding_precision="int8")
+
+
+def _analyzer(
+    args: argparse.Namespace, err: IO[str], settings: BriefingSettings,
+    backends: Backends | None, config: ModelConfig | None = None,
+) -> tuple[Analyzer, Callable[[str], None]]:
+    from summarizer.api import Analyzer
+    from summarizer.backends import Backends
+    from summarizer.cache import BriefingCache
+
+    config = config or _model_config(args, settings)
     started = time.perf_counter()
 
     def progress(message: str) -> None:
         if not args.quiet:
             print(f"[{time.perf_counter() - started:5.1f}s] {message}", file=err, flush=True)
 
-    cache = None if args.no_cache else BriefingCache(default_cache_dir(environ))
+    folder = None if args.no_cache else settings.briefing_cache
+    cache = BriefingCache(folder) if folder is not None else None
     if backends is None or backends.config != config:
         backends = Backends(config, progress)
     return Analyzer(backends, cache), progress
 
 
 def _brief(args: argparse.Namespace, stdin: BinaryIO, out: IO[str], err: IO[str],
-           environ: Mapping[str, str], backends: Backends | None) -> int:
+           settings: BriefingSettings, backends: Backends | None) -> int:
     from summarizer.article import load_article
     from summarizer.options import AnalysisOptions, parse_labels
     from summarizer.render import briefing_to_dict, plural, to_markdown, to_text
@@ -227,12 +240,18 @@ def _brief(args: argparse.Namespace, stdin: BinaryIO, out: IO[str], err: IO[str]
         length=args.length,
         labels=parse_labels(args.labels) if args.labels is not None else None,
     )
-    allow_private = environ.get("BRIEFING_ALLOW_PRIVATE_URLS", "").lower() in ("1", "true", "yes")
-    article = load_article(args.source, stdin=stdin, allow_private_urls=allow_private)
-    analyzer, progress = _analyzer(args, err, environ, backends)
-    progress(f"Analysing {plural(article.words, 'word')} in "
-             f"{plural(len(article.paragraphs), 'paragraph')}...")
-    briefing = analyzer.analyse(article, options)
+    allow_private = settings.allow_private_urls
+    config = _model_config(args, settings)
+    with _people_process(options, config, one_shot=backends is None) as people:
+        article = load_article(args.source, stdin=stdin, allow_private_urls=allow_private)
+        analyzer, progress = _analyzer(args, err, settings, backends, config)
+        progress(f"Analysing {plural(article.words, 'word')} in "
+                 f"{plural(len(article.paragraphs), 'paragraph')}...")
+        briefing = analyzer.cached(article, options)
+        if briefing is None:
+            if people is not None:
+                people.send(article)
+            briefing = analyzer.analyse(article, options, people=people)
     progress("Done.")
     if args.json:
         # JSON escapes C0 controls itself; C1 ones (a terminal's CSI among them) it leaves.
@@ -246,8 +265,27 @@ def _brief(args: argparse.Namespace, stdin: BinaryIO, out: IO[str], err: IO[str]
     return EXIT_OK
 
 
+@contextmanager
+def _people_process(options: AnalysisOptions, config: ModelConfig, *,
+                    one_shot: bool) -> Iterator[PeopleProcess | None]:
+    """A child process that loads spaCy now and finds the actors and quotes of the article
+    it is sent, when this run is one where that pays: a one-shot run that loads its own
+    models (a caller's loaded backends parse in a thread), entities from spaCy, and
+    embedding work to do alongside. Started before the article is loaded; stopped on
+    leaving, whether it was used or not. See `summarizer.people_process`."""
+    from summarizer.people_process import PeopleProcess, can_fork
+
+    sections = options.sections
+    if not (one_shot and can_fork() and sections & {"actors", "quotes"}
+            and sections & {"summary", "topics"} and config.resolved("entities") is None):
+        yield None
+        return
+    with PeopleProcess() as people:
+        yield people
+
+
 def _digest(args: argparse.Namespace, out: IO[str], err: IO[str],
-            environ: Mapping[str, str], backends: Backends | None) -> int:
+            settings: BriefingSettings, backends: Backends | None) -> int:
     from summarizer.digest import DigestOptions, previous_from_dict
     from summarizer.feeds import MAX_FEED_ITEMS, load_sources
     from summarizer.options import AnalysisOptions, parse_labels
@@ -273,8 +311,8 @@ def _digest(args: argparse.Namespace, out: IO[str], err: IO[str],
             length=max(5, args.bullets + 1),
             labels=parse_labels(args.labels) if args.labels is not None else None),
         bullets=args.bullets, workers=args.workers, previous=previous)
-    allow_private = environ.get("BRIEFING_ALLOW_PRIVATE_URLS", "").lower() in ("1", "true", "yes")
-    analyzer, progress = _analyzer(args, err, environ, backends)
+    allow_private = settings.allow_private_urls
+    analyzer, progress = _analyzer(args, err, settings, backends)
     progress(f"Loading {len(args.sources)} source{'s' if len(args.sources) != 1 else ''}...")
     inputs = load_sources(args.sources, allow_private=allow_private,
                           max_items=args.max_items or MAX_FEED_ITEMS)
@@ -311,11 +349,11 @@ def _progress_bar(total: int, err: IO[str], *, quiet: bool) -> Any:
 
 
 def _classify(args: argparse.Namespace, stdin: BinaryIO, out: IO[str], err: IO[str],
-              environ: Mapping[str, str], backends: Backends | None) -> int:
+              settings: BriefingSettings, backends: Backends | None) -> int:
     from summarizer.options import parse_labels
 
     labels = parse_labels(args.labels)
-    analyzer, _ = _analyzer(args, err, environ, backends)
+    analyzer, _ = _analyzer(args, err, settings, backends)
     for batch in _line_batches(args.source, stdin):
         texts = [line for line in batch if line]
         results = iter(analyzer.classify(texts, labels)) if texts else iter(())
@@ -339,6 +377,8 @@ def _line_batches(source: str, stdin: BinaryIO) -> Iterator[list[str]]:
     else:
         path = Path(source)
         try:
+            if path.is_dir():  # the same message as `brief` gives
+                raise InputError(f"{path.name} is a folder, not a text file.")
             if not path.is_file():
                 raise InputError(f"No such file: {path.name}")
             handle = path.open("rb")

@@ -9,12 +9,13 @@ are numpy arrays, strings and our own types.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from summarizer.types import Article, Bullet, Entity, Paragraph
+
+if TYPE_CHECKING:  # numpy for the annotations only: a one-shot CLI forks before importing it
+    import numpy as np
+    from numpy.typing import NDArray
 
 
 @runtime_checkable

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from cachetools import LRUCache
 from numpy.typing import NDArray
 
 from summarizer.backends.base import Embedder
@@ -36,6 +37,8 @@ from summarizer.taxonomy import facet_prompts
 from summarizer.text import split_sentences
 
 TEMPERATURE = 0.025
+# Labels whose facet vectors stay in memory: the default taxonomy's and many users' own.
+LABEL_CACHE_SIZE = 512
 FloatArray = NDArray[np.float32]
 
 
@@ -80,14 +83,24 @@ class EmbeddingZeroShot:
         self.temperature = temperature
         self.refinement = refinement or BatchRefinement()
         self.name = f"zero-shot-embedding:{embedder.name}"
-        self._labels: dict[str, FloatArray] = {}
+        # Facet vectors of recent labels: user-given labels are unbounded in number, so the
+        # least recently used go (re-embedding a label costs a few milliseconds).
+        self._labels: LRUCache[str, FloatArray] = LRUCache(maxsize=LABEL_CACHE_SIZE)
         self._lock = threading.Lock()
 
     def facet_vectors(self, labels: Sequence[str]) -> _Facets:
-        missing = [label for label in dict.fromkeys(labels) if label not in self._labels]
+        with self._lock:
+            cached = {label: self._labels.get(label) for label in dict.fromkeys(labels)}
+        # Kept for this call: with more labels than the cache holds, storing the last ones
+        # evicts the first.
+        known = {label: matrix for label, matrix in cached.items() if matrix is not None}
+        missing = [label for label in cached if label not in known]
         if missing:
             groups = [facet_prompts(label) for label in missing]
-            flat = self.embedder.embed([p for facets in groups for g in facets for p in g])
+            # Label descriptions recur in every run: an embedder that keeps such vectors on
+            # disk (MiniLMEmbedder.embed_lasting) spares a new process encoding them again.
+            embed = getattr(self.embedder, "embed_lasting", self.embedder.embed)
+            flat = embed([p for facets in groups for g in facets for p in g])
             position = 0
             with self._lock:
                 for label, facets in zip(missing, groups, strict=True):
@@ -95,8 +108,8 @@ class EmbeddingZeroShot:
                     for group in facets:
                         rows.append(_normalise(flat[position:position + len(group)].mean(0)))
                         position += len(group)
-                    self._labels[label] = np.stack(rows)
-        matrices = [self._labels[label] for label in labels]
+                    known[label] = self._labels[label] = np.stack(rows)
+        matrices = [known[label] for label in labels]
         owner = np.concatenate([np.full(len(m), i, dtype=np.int64)
                                 for i, m in enumerate(matrices)])
         return _Facets(np.concatenate(matrices).astype(np.float32), owner, len(labels))

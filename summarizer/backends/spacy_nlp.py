@@ -18,6 +18,20 @@ out. The attribute_ruler maps tags to `pos_`/`morph`/lemmas with 179 Matcher pat
 Doc, costs about as much as the parser (~0.12 s on the sample article here) and changes
 nothing the analyses read, except one rule: whitespace tokens get the dependency label
 "dep", which `_label_spaces` keeps.
+
+Start-up is most of a one-shot CLI run, so importing and loading spaCy skip what a parse
+never uses (`benchmarks/bench_core.py` profiles each stage; CPU seconds on 2 AMD EPYC cores):
+- `spacy/__init__` imports its whole command line (`spacy.cli`: training, projects, HTTP
+  clients; ~350 modules, ~0.2 s) for one re-export, `spacy.info`: it is replaced during the
+  import by a stand-in whose `info` loads the real one on first call;
+- the pipeline's tokenizer is built bare and filled from the package's own tokenizer file,
+  instead of first being built from the language defaults (2,700 special cases and three
+  large regexes) and then overwritten by that same file (~0.1 s);
+- catalogue (spaCy's function registries) looks up entry points by scanning all of the
+  environment's entry points on every registry read, ~130 times per load: it is given the
+  same entry points indexed by group once.
+The parse is the same token for token (`tests/core/test_embedded_backends.py` compares it
+with a pipeline loaded the plain way).
 """
 
 from __future__ import annotations
@@ -26,10 +40,11 @@ import importlib.abc
 import importlib.machinery
 import sys
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from cachetools import LRUCache
 
 from summarizer.errors import ModelError
 from summarizer.types import ActorType, Article, Entity, Paragraph
@@ -78,26 +93,109 @@ class _TorchHiddenFromThisThread(importlib.abc.MetaPathFinder):
 
 
 def import_spacy() -> ModuleType:
-    """`import spacy`, without importing PyTorch when nothing has yet.
+    """`import spacy`, without importing PyTorch when nothing has yet, nor spaCy's CLI.
 
     spaCy imports thinc, and `thinc.compat` imports torch if it is installed (for models
     that wrap PyTorch layers, which en_core_web_sm has none of). That import is ~3 s of a
     ~4.5 s spaCy import, most of a cold start, and the embedder does not need torch (it runs
     on ONNX Runtime). So torch is hidden from this thread only, while it imports spaCy:
     thinc then records "no torch", and any other thread (a hub model loading at the same
-    time) imports torch as usual, as does this thread afterwards.
+    time) imports torch as usual, as does this thread afterwards. spaCy's CLI is left out
+    of the import too (see the module's docstring); `import spacy.cli` still works after.
     """
-    if "torch" in sys.modules or "thinc" in sys.modules:
-        import spacy
-
-        return spacy
-    finder = _TorchHiddenFromThisThread()
-    sys.meta_path.insert(0, finder)
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    _index_entry_points()
+    finder = None
+    if "torch" not in sys.modules and "thinc" not in sys.modules:
+        finder = _TorchHiddenFromThisThread()
+        sys.meta_path.insert(0, finder)
+    stand_ins = _cli_stand_ins()
     try:
         import spacy
     finally:
-        sys.meta_path.remove(finder)
+        if finder is not None:
+            sys.meta_path.remove(finder)
+        for name, module in stand_ins.items():
+            # Gone once spaCy is in, so that a later `import spacy.cli` loads the real one.
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
     return spacy
+
+
+def _cli_stand_ins() -> dict[str, ModuleType]:
+    """Stand-ins for `spacy.cli` and `spacy.cli.info`, placed in `sys.modules` for the length
+    of spaCy's own import: `spacy/__init__` takes `info` from there, and nothing else of
+    spaCy's reads its CLI while parsing."""
+    if "spacy.cli" in sys.modules:
+        return {}
+
+    def info(*args: Any, **kwargs: Any) -> Any:
+        from spacy.cli.info import info as real_info
+
+        return real_info(*args, **kwargs)
+
+    package = ModuleType("spacy.cli")
+    package.__path__ = []
+    module = ModuleType("spacy.cli.info")
+    module.info = info  # type: ignore[attr-defined]
+    stand_ins = {"spacy.cli": package, "spacy.cli.info": module}
+    sys.modules.update(stand_ins)
+    return stand_ins
+
+
+def _index_entry_points() -> None:
+    """Give catalogue its entry points indexed by group (see the module's docstring).
+
+    catalogue reads `AVAILABLE_ENTRY_POINTS` through `.select(group=...)` when it has that
+    method and through `.get(group, [])` on a mapping otherwise; the index is a plain dict
+    built from the very snapshot catalogue took at its import, so every lookup returns the
+    same entry points as before.
+    """
+    import catalogue
+
+    points = catalogue.AVAILABLE_ENTRY_POINTS
+    if not hasattr(points, "select"):
+        return  # already a mapping
+    index: dict[str, list[object]] = {}
+    if isinstance(points, dict):  # Python 3.11: SelectableGroups, group -> entry points
+        for group, members in points.items():
+            index.setdefault(group, []).extend(members)
+    else:  # Python 3.12+: EntryPoints
+        for point in points:
+            index.setdefault(point.group, []).append(point)
+    catalogue.AVAILABLE_ENTRY_POINTS = index
+
+
+BARE_TOKENIZER = "article_briefing.bare_tokenizer.v1"
+
+
+def load_pipeline(package: str = SPACY_PACKAGE) -> Language:
+    """The installed pipeline `package`, without `UNUSED_COMPONENTS`, its tokenizer built
+    bare and filled from the package's tokenizer file (see the module's docstring).
+
+    Raises:
+        OSError: the package is not installed.
+    """
+    spacy = import_spacy()
+    if BARE_TOKENIZER not in spacy.registry.tokenizers:
+        spacy.registry.tokenizers.register(BARE_TOKENIZER, func=_bare_tokenizer)
+    nlp = spacy.load(package, exclude=list(UNUSED_COMPONENTS),
+                     config={"nlp": {"tokenizer": {"@tokenizers": BARE_TOKENIZER}}})
+    tokenizer = nlp.tokenizer
+    if not tokenizer.rules or tokenizer.prefix_search is None:
+        # A package saved without its tokenizer: the language defaults, the plain way.
+        nlp = spacy.load(package, exclude=list(UNUSED_COMPONENTS))
+    return nlp
+
+
+def _bare_tokenizer() -> object:
+    from spacy.tokenizer import Tokenizer
+
+    def create(nlp: Language) -> Tokenizer:
+        return Tokenizer(nlp.vocab)
+
+    return create
 
 
 class SpacyPipeline:
@@ -105,14 +203,14 @@ class SpacyPipeline:
 
     def __init__(self, package: str = SPACY_PACKAGE, cache_size: int = 8) -> None:
         try:
-            spacy = import_spacy()
-            self.nlp: Language = spacy.load(package, exclude=list(UNUSED_COMPONENTS))
+            self.nlp: Language = load_pipeline(package)
         except OSError as error:
             raise ModelError(
                 f"The spaCy pipeline {package!r} is not installed; run the set-up again."
             ) from error
-        self._cache: OrderedDict[str, tuple[Doc, ...]] = OrderedDict()
-        self._cache_size = cache_size
+        # Recent parses, by the text's digest: several analyses of one article (the bot's
+        # commands on a channel's current article) share one parse.
+        self._cache: LRUCache[str, tuple[Doc, ...]] = LRUCache(maxsize=cache_size)
         self._lock = threading.Lock()
 
     def parse(self, article: Article) -> tuple[Doc, ...]:
@@ -120,7 +218,6 @@ class SpacyPipeline:
         with self._lock:
             cached = self._cache.get(article.digest)
             if cached is not None:
-                self._cache.move_to_end(article.digest)
                 return cached
         # One `pipe` call; an article is one batch through each component, up to a cap:
         # spaCy holds a whole batch's padded arrays at once, and a text of 14,000 short
@@ -156,8 +253,6 @@ class SpacyPipeline:
         docs = tuple(built)
         with self._lock:
             self._cache[article.digest] = docs
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
         return docs
 
 

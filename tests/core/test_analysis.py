@@ -183,3 +183,32 @@ def test_renderers_show_paragraph_numbers(sample, backends: Backends) -> None:
                                                ([7, 5, 6, 6], "¶5-7"), ([], "")])
 def test_paragraph_ref(numbers: list[int], text: str) -> None:
     assert paragraph_ref(numbers) == text
+
+
+def test_people_found_elsewhere_replace_the_parse(sample, backends: Backends) -> None:
+    from summarizer.analysis import run_analyses
+
+    reference = run_analyses(sample, AnalysisOptions(), backends)
+    assert reference.actors and reference.quotes
+
+    class WithoutParser(Backends):
+        @property
+        def parser(self) -> object:  # type: ignore[override]
+            raise AssertionError("the parser must not run when people are given")
+
+        @property
+        def entities(self) -> object:  # type: ignore[override]
+            raise AssertionError("the entity model must not run when people are given")
+
+    class Found:
+        def result(self) -> tuple[tuple[object, ...], tuple[object, ...]]:
+            return reference.actors, reference.quotes  # type: ignore[return-value]
+
+    elsewhere = WithoutParser()
+    elsewhere._loaded = {key: value for key, value in backends._loaded.items()
+                         if key in ("embedder", "summarizer", "classifier")}
+    briefing = Analyzer(elsewhere).analyse(sample, AnalysisOptions(), people=Found())
+    assert briefing == reference
+    quotes_only = run_analyses(sample, AnalysisOptions(sections=frozenset({"quotes"})),
+                               elsewhere, people=Found())
+    assert quotes_only.quotes == reference.quotes and quotes_only.actors is None

@@ -6,7 +6,7 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -194,3 +194,63 @@ def test_second_identical_run_is_served_from_the_cache(
     assert len(calls) == 3  # changed text, changed options: analysed afresh
     run(["summary", "--json", "--no-cache", str(copy)], backends, tmp_path)
     assert len(calls) == 4
+
+
+class _RecordedProcess:
+    """Stands in for `PeopleProcess`: records what the CLI asks of it."""
+
+    events: ClassVar[list[str]] = []
+
+    def __init__(self) -> None:
+        self.events.append("start")
+
+    def send(self, article: object) -> None:
+        self.events.append("send")
+
+    def result(self) -> object:
+        raise AssertionError("not expected here")
+
+    def close(self) -> None:
+        self.events.append("close")
+
+    def __enter__(self) -> _RecordedProcess:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["brief"], ["start", "close"]),  # started early, stopped unused: the cache answered
+    (["summary"], []),  # no actors or quotes: nothing to parse
+    (["actors"], []),  # nothing to embed alongside: parsed in this process
+    (["brief", "--entity-model", "dslim/bert-base-NER"], []),  # entities from the hub
+])
+def test_when_a_one_shot_run_starts_its_parse_process(
+        backends: Backends, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        args: list[str], expected: list[str]) -> None:
+    from summarizer import people_process
+
+    path = tmp_path / "story.txt"
+    path.write_text(PROSE)
+    monkeypatch.setattr(people_process, "PeopleProcess", _RecordedProcess)
+    monkeypatch.setattr(people_process, "can_fork", lambda: True)
+    monkeypatch.setattr(_RecordedProcess, "events", [])
+    if args == ["brief"]:
+        first = run([*args, "--json", str(path)], backends, tmp_path)
+        assert _RecordedProcess.events == []  # loaded backends: the parse runs in a thread
+        # A run that loads its own models, as `summarizer brief` does, answered from the
+        # cache: it loads no model and stops its parse process unused.
+        out, err = io.StringIO(), io.StringIO()
+        code = main([*args, "--json", "-q", str(path)], stdout=out, stderr=err,
+                    environ={"BRIEFING_CACHE_DIR": str(tmp_path / "cache")})
+        assert code == 0, err.getvalue()
+        assert json.loads(out.getvalue()) == json.loads(first[1])
+    else:
+        # Fails on purpose before any model loads (an empty file), after the decision.
+        empty = tmp_path / "empty.txt"
+        empty.write_text("")
+        code = main([*args, "-q", str(empty)], stdout=io.StringIO(), stderr=io.StringIO(),
+                    environ={"BRIEFING_CACHE_DIR": str(tmp_path / "cache")})
+        assert code == 1
+    assert _RecordedProcess.events == expected
