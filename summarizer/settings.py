@@ -295,8 +295,9 @@ class BriefingSettings:
     embedding_precision: EmbeddingPrecision = setting(
         "BRIEFING_EMBEDDING_PRECISION", "auto", section="models", example="",
         about="Precision of the embedded sentence encoder: auto (fp32, or bf16 on CPUs with "
-              "AMX), fp32 or int8 (about twice as fast; labels 96% identical to fp32, see the "
-              "README). `summarizer classify` uses int8 unless this is set.")
+              "AMX), fp32 or int8 (about twice as fast; on CPUs with int8 dot products, VNNI "
+              "or AMX, labels 96% identical to fp32, see the README). `summarizer classify` "
+              "uses int8 on such CPUs unless this is set.")
 
     generation_precision: GenerationPrecision = setting(
         "BRIEFING_GENERATION_PRECISION", "auto", section="models",

@@ -56,13 +56,27 @@ Runtime = Literal["auto", "onnx", "torch"]
 EXPORT_FORMAT = 1
 
 
-def _cpu_has_amx() -> bool:
+def _cpu_flags() -> frozenset[str]:
+    """The CPU's feature flags (Linux); empty where they cannot be read."""
     try:
         with open("/proc/cpuinfo", encoding="ascii", errors="ignore") as handle:
             flags = next((line for line in handle if line.startswith("flags")), "")
     except OSError:
-        return False
-    return "amx_bf16" in flags.split()
+        return frozenset()
+    return frozenset(flags.split())
+
+
+def _cpu_has_amx() -> bool:
+    return "amx_bf16" in _cpu_flags()
+
+
+def cpu_has_int8_dot() -> bool:
+    """Whether the CPU has int8 dot-product instructions (AVX-512 VNNI, AVX-VNNI or AMX).
+    Without them ONNX Runtime's int8 kernels run on AVX2 pairs that saturate, and the
+    encoder's labels drift from fp32 (measured on a 2-core EPYC without VNNI: classify
+    accuracy 0.726 against 0.772 on 1,000 BBC lines, 88.7% of labels agreeing; with VNNI on
+    a Xeon, 96.3% agreeing and the same accuracy)."""
+    return bool({"avx512_vnni", "avx_vnni", "amx_int8"} & _cpu_flags())
 
 
 def encoder_threads() -> int:

@@ -254,3 +254,22 @@ def test_when_a_one_shot_run_starts_its_parse_process(
                     environ={"BRIEFING_CACHE_DIR": str(tmp_path / "cache")})
         assert code == 1
     assert _RecordedProcess.events == expected
+
+
+@pytest.mark.parametrize(("flags", "expected"), [
+    (frozenset({"avx2", "avx512_vnni"}), "int8"),
+    (frozenset({"avx2", "avx_vnni"}), "int8"),
+    (frozenset({"avx2", "fma"}), "auto"),
+])
+def test_classify_takes_int8_only_where_the_cpu_has_int8_dot_products(
+        monkeypatch: pytest.MonkeyPatch, flags: frozenset[str], expected: str) -> None:
+    from summarizer import cli
+    from summarizer.backends import minilm
+    from summarizer.settings import BriefingSettings
+
+    monkeypatch.setattr(minilm, "_cpu_flags", lambda: flags)
+    settings = BriefingSettings.from_environ({})
+    classify = cli.build_parser().parse_args(["classify", "--labels", "a, b", "story.txt"])
+    brief = cli.build_parser().parse_args(["brief", "story.txt"])
+    assert cli._model_config(classify, settings).embedding_precision == expected
+    assert cli._model_config(brief, settings).embedding_precision == "auto"
