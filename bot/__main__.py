@@ -77,7 +77,6 @@ def build_bot(settings: Settings, **options: Any) -> BriefingBot:
     """The bot with its real dependencies: the core Analyzer (with the cache unless
     BRIEFING_CACHE is off) and the SQLite state."""
     from bot.app import BriefingBot
-    from bot.services import CoreAnalyzer
     from bot.state import State
     from summarizer.api import Analyzer
     from summarizer.cache import BriefingCache
@@ -85,8 +84,8 @@ def build_bot(settings: Settings, **options: Any) -> BriefingBot:
     folder = settings.briefing_cache
     cache = BriefingCache(folder) if folder is not None else None
     # The core's progress (model loading, the one-time encoder export) goes to the log.
-    analyzer = CoreAnalyzer(Analyzer.from_config(settings.to_model_config(), cache=cache,
-                                                 progress=logging.getLogger("bot.models").info))
+    analyzer = Analyzer.from_config(settings.to_model_config(), cache=cache,
+                                    progress=logging.getLogger("bot.models").info)
     return BriefingBot(settings, analyzer=analyzer, state=State(settings.db_path), **options)
 
 

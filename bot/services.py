@@ -2,7 +2,7 @@
 the settings, the analysis worker, the state, the channels' articles, the thread pools, the
 cooldowns, the feed poller and the clock.
 
-    services = build_services(settings, analyzer=CoreAnalyzer(analyzer), state=State(path))
+    services = build_services(settings, analyzer=analyzer, state=State(path))
     cog = AnalysisCommands(services)
 
 No command module imports the bot class (`bot.app`): the bot builds the services, adds the
@@ -26,7 +26,8 @@ from bot.settings import Cooldown, Settings
 from bot.state import State
 from bot.worker import AnalysisWorker, SupportsAnalyse
 from summarizer.api import AnalysisOptions
-from summarizer.types import Article, ModelInfo
+from summarizer.cache import CacheStats
+from summarizer.types import ModelInfo
 
 FORGET_COOLDOWNS_AFTER = 10_000  # users with a bucket before idle ones are forgotten
 
@@ -36,30 +37,7 @@ class AnalyzerLike(SupportsAnalyse, Protocol):
 
     def model_info(self) -> ModelInfo: ...
     def warm_up(self) -> None: ...
-    def cache_stats(self) -> tuple[int, int, int, int] | None: ...
-
-
-class CoreAnalyzer:
-    """Adapts `summarizer.api.Analyzer` to `AnalyzerLike`."""
-
-    def __init__(self, analyzer: Any) -> None:
-        self.analyzer = analyzer
-
-    def analyse(self, article: Article, options: AnalysisOptions | None = None) -> Any:
-        return self.analyzer.analyse(article, options)
-
-    def model_info(self) -> ModelInfo:
-        info: ModelInfo = self.analyzer.backends.model_info()
-        return info
-
-    def warm_up(self) -> None:
-        self.analyzer.backends.warm_up()
-
-    def cache_stats(self) -> tuple[int, int, int, int] | None:
-        if self.analyzer.cache is None:
-            return None
-        stats = self.analyzer.cache.stats()
-        return stats.entries, stats.bytes, stats.hits, stats.misses
+    def cache_stats(self) -> CacheStats | None: ...
 
 
 class Cooldowns:

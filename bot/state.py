@@ -35,9 +35,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.errors import BotError
+from summarizer.article import stored_article
 from summarizer.digest import PreviousDigest
 from summarizer.files import create_owner_only
-from summarizer.text import build_paragraphs
 from summarizer.types import Article
 
 SCHEMA_VERSION = 3
@@ -670,9 +670,7 @@ def _feed(row: tuple[object, ...]) -> FollowedFeed:
 def _article(row: tuple[object, ...]) -> Article:
     source, title, day, body = (str(v) if v is not None else None for v in row)
     assert source is not None and body is not None
-    # The body was cleaned and split when it was added: rebuild it as it was, not re-parse it.
-    return Article(text=body, paragraphs=build_paragraphs(body), source=source, title=title,
-                   date=day)
+    return stored_article(body, source=source, title=title, date=day)
 
 
 def _migrate_v1(db: sqlite3.Connection) -> None:

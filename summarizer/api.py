@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from summarizer.backends import Backends, Progress
-from summarizer.cache import BriefingCache
+from summarizer.cache import BriefingCache, CacheStats
 from summarizer.config import ModelConfig
 from summarizer.options import ALL_SECTIONS, SECTIONS, AnalysisOptions, parse_labels
-from summarizer.types import Article, Briefing, Classification
+from summarizer.types import Article, Briefing, Classification, ModelInfo
 
 if TYPE_CHECKING:
     from summarizer.analysis import PendingPeople
@@ -72,6 +72,18 @@ class Analyzer:
         if self.cache is not None:
             self.cache.put(self._key(article, options), briefing)
         return briefing
+
+    def model_info(self) -> ModelInfo:
+        """The names of the models a briefing would use (no model is loaded)."""
+        return self.backends.model_info()
+
+    def warm_up(self) -> None:
+        """Load every model now, so that the first briefing does not wait for them."""
+        self.backends.warm_up()
+
+    def cache_stats(self) -> CacheStats | None:
+        """The on-disk cache's size and hit counts; None without a cache."""
+        return self.cache.stats() if self.cache is not None else None
 
     def cached(self, article: Article, options: AnalysisOptions | None = None) -> Briefing | None:
         """The cached briefing of `article` with these options, or None; loads no model."""

@@ -121,6 +121,15 @@ def sample_article() -> Article:
     return article_from_bytes(data, source=SAMPLE_SOURCE)
 
 
+def stored_article(body: str, *, source: str, title: str | None = None,
+                   date: str | None = None) -> Article:
+    """An article kept by its body text (a bot's reading list, a saved digest) rebuilt as it
+    was: the body was cleaned and split when the article was loaded, so it is split into the
+    same paragraphs and sentences again, not loaded afresh (no title or credit detection)."""
+    return Article(text=body, paragraphs=build_paragraphs(body), source=source, title=title,
+                   date=date)
+
+
 def article_from_file(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> Article:
     try:
         exists = path.exists()

@@ -25,7 +25,8 @@ class AboutCommands(commands.Cog):
         """The figures; reading the cache's walks its folder, so this runs in a thread."""
         models = self.services.analyzer.model_info()
         stats = self.services.analyzer.cache_stats()
-        entries, size, hits, misses = stats if stats is not None else (None, None, None, None)
+        entries, size, hits, misses = ((stats.entries, stats.bytes, stats.hits, stats.misses)
+                                       if stats is not None else (None, None, None, None))
         worker = self.services.worker
         return AboutFacts(
             version=__version__,

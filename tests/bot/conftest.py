@@ -21,10 +21,10 @@ if str(ROOT) not in sys.path:  # `tests.fake_discord` and `bot` import from the 
     sys.path.insert(0, str(ROOT))
 
 from bot.app import BriefingBot, discord_endpoints  # noqa: E402
-from bot.services import CoreAnalyzer  # noqa: E402
 from bot.settings import Cooldown, SecretStr, Settings  # noqa: E402
 from bot.state import State  # noqa: E402
-from summarizer.api import AnalysisOptions  # noqa: E402
+from summarizer.api import AnalysisOptions, Analyzer  # noqa: E402
+from summarizer.cache import CacheStats  # noqa: E402
 from summarizer.types import (  # noqa: E402
     Actor,
     Article,
@@ -135,8 +135,8 @@ class FakeAnalyzer:
     def warm_up(self) -> None:
         return None
 
-    def cache_stats(self) -> tuple[int, int, int, int] | None:
-        return (3, 4096, 1, 2)
+    def cache_stats(self) -> CacheStats | None:
+        return CacheStats(entries=3, bytes=4096, hits=1, misses=2)
 
 
 def make_settings(db_path: Path, **changes: Any) -> Settings:
@@ -191,9 +191,8 @@ async def running_bot(
 
 
 @pytest.fixture(scope="session")
-def real_analyzer(tmp_path_factory: pytest.TempPathFactory) -> CoreAnalyzer:
+def real_analyzer(tmp_path_factory: pytest.TempPathFactory) -> Analyzer:
     """The core Analyzer on the embedded models, loaded once, with an on-disk cache."""
-    from summarizer.api import Analyzer
     from summarizer.cache import BriefingCache
 
     try:  # the cache stores briefings through summarizer.render
@@ -202,6 +201,6 @@ def real_analyzer(tmp_path_factory: pytest.TempPathFactory) -> CoreAnalyzer:
         cache: BriefingCache | None = BriefingCache(tmp_path_factory.mktemp("cache"))
     except ImportError:
         cache = None
-    analyzer = CoreAnalyzer(Analyzer(cache=cache))
+    analyzer = Analyzer(cache=cache)
     analyzer.warm_up()
     return analyzer

@@ -398,6 +398,6 @@ def test_the_real_bot_routes_model_progress_to_its_log(tmp_path: Path) -> None:
     settings = Settings.from_environ({"DISCORD_TOKEN": "abc.def",
                                       "BRIEFING_DB_PATH": str(tmp_path / "s.db")})
     bot = build_bot(settings)
-    progress = bot.services.analyzer.analyzer.backends.progress  # type: ignore[attr-defined]
+    progress = bot.services.analyzer.backends.progress  # type: ignore[attr-defined]
     assert getattr(progress, "__self__", None) is logging.getLogger("bot.models")
     bot.services.state.close()

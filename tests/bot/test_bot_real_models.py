@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import running_bot
 
-from bot.services import CoreAnalyzer
+from summarizer.api import Analyzer
 from tests.fake_discord import FakeDiscord, message_violations
 
 pytestmark = pytest.mark.slow
@@ -38,7 +38,7 @@ def clean(exchange) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_every_analysis_command_on_real_models(
-    fake: FakeDiscord, tmp_path: Path, real_analyzer: CoreAnalyzer
+    fake: FakeDiscord, tmp_path: Path, real_analyzer: Analyzer
 ) -> None:
     async with running_bot(fake, real_analyzer, tmp_path / "s.db"):
         briefing = await fake.command("briefing", timeout=120)
@@ -84,7 +84,7 @@ async def test_every_analysis_command_on_real_models(
 
 
 async def test_heartbeats_and_acks_while_real_models_run(
-    tmp_path: Path, real_analyzer: CoreAnalyzer
+    tmp_path: Path, real_analyzer: Analyzer
 ) -> None:
     # A 0.3 s heartbeat (Discord's is about 41 s): a loop stall of 0.3 s fails the test. Short,
     # because an analysis on the embedded models now takes well under a second.
