@@ -118,7 +118,12 @@ def _add_digest_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
 
 
 def _add_model_options(command: argparse.ArgumentParser) -> None:
-    from summarizer.config import EMBEDDING_PRECISIONS, GENERATION_PRECISIONS, MODEL_FAMILIES
+    from summarizer.config import (
+        EMBEDDING_PRECISIONS,
+        GENERATION_PRECISIONS,
+        MODEL_FAMILIES,
+        TOPIC_SUMMARIES,
+    )
 
     command.add_argument("--models", choices=MODEL_FAMILIES, default=None,
                          help="model family (default: BRIEFING_MODELS or embedded)")
@@ -129,6 +134,9 @@ def _add_model_options(command: argparse.ArgumentParser) -> None:
                          choices=GENERATION_PRECISIONS,
                          help="hub summarizer generation (default auto: CTranslate2 int8 on "
                               "CPU when installed, fp16 on CUDA)")
+    command.add_argument("--topic-summaries", choices=TOPIC_SUMMARIES, default=None,
+                         help="hub summarizer's topic summaries (default reuse: from its one "
+                              "pass; abstractive: one generation per topic)")
     command.add_argument("--precision", choices=EMBEDDING_PRECISIONS, default=None,
                          help="embedded sentence encoder precision (default auto: fp32, bf16 "
                               "on AMX CPUs; int8 for classify, about 2x faster)")
@@ -212,6 +220,7 @@ def _model_config(args: argparse.Namespace, settings: BriefingSettings) -> Model
         entity_model=args.entity_model,
         embedding_precision=args.precision,
         generation_precision=args.generation_precision,
+        topic_summaries=args.topic_summaries,
     )
 
 

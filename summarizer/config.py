@@ -22,11 +22,15 @@ EmbeddingPrecision = Literal["auto", "fp32", "int8"]
 # "fp32" forces plain PyTorch.
 GenerationPrecision = Literal["auto", "fp32", "fp16", "bf16", "int8"]
 Task = Literal["summary", "topics", "entities"]
+# How a hub summarizer writes topic summaries: from its one pass over the article, or one
+# generation per topic.
+TopicSummaries = Literal["reuse", "abstractive"]
 
 MODEL_FAMILIES: tuple[ModelFamily, ...] = get_args(ModelFamily)
 DEVICES: tuple[Device, ...] = get_args(Device)
 EMBEDDING_PRECISIONS: tuple[EmbeddingPrecision, ...] = get_args(EmbeddingPrecision)
 GENERATION_PRECISIONS: tuple[GenerationPrecision, ...] = get_args(GenerationPrecision)
+TOPIC_SUMMARIES: tuple[TopicSummaries, ...] = get_args(TopicSummaries)
 
 HUB_DEFAULTS: dict[Task, str] = {
     "summary": "sshleifer/distilbart-cnn-12-6",
@@ -47,6 +51,7 @@ class ModelConfig:
     device: Device = "auto"
     embedding_precision: EmbeddingPrecision = "auto"
     generation_precision: GenerationPrecision = "auto"
+    topic_summaries: TopicSummaries = "reuse"
     # Where the embedded encoder's one-time ONNX export is kept (None: the default cache).
     export_dir: Path | None = None
 

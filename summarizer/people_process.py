@@ -38,10 +38,19 @@ if TYPE_CHECKING:
 Found = tuple[tuple["Actor", ...], tuple["Quote", ...]]
 
 
+# Libraries that start native thread pools (OpenMP, their own workers) on import or first
+# use: a child forked after them may inherit a lock one of those threads held, and hang.
+_THREADED_LIBRARIES = ("torch", "onnxruntime", "ctranslate2", "tokenizers", "spacy")
+
+
 def can_fork() -> bool:
-    """Whether this platform forks cheaply and safely enough for `PeopleProcess` (Linux;
-    macOS forks, but its system libraries are not safe to use in a forked child)."""
-    return hasattr(os, "fork") and sys.platform.startswith("linux")
+    """Whether `PeopleProcess` may fork now: on Linux (macOS forks, but its system libraries
+    are not safe to use in a forked child), from a process with one thread and no library
+    that runs thread pools loaded yet. A one-shot CLI run forks first thing; a program that
+    calls the CLI again after loading models (tests, a notebook) parses in a thread."""
+    return (hasattr(os, "fork") and sys.platform.startswith("linux")
+            and threading.active_count() == 1
+            and not any(name in sys.modules for name in _THREADED_LIBRARIES))
 
 
 def load_finder() -> Callable[[Article], Found]:

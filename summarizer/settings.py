@@ -40,6 +40,7 @@ from summarizer.config import (
     GenerationPrecision,
     ModelConfig,
     ModelFamily,
+    TopicSummaries,
 )
 from summarizer.errors import UsageError
 
@@ -304,6 +305,12 @@ class BriefingSettings:
         about="Hub seq2seq generation precision: auto (CTranslate2 int8 on a CPU when "
               "installed, fp16 on CUDA), fp32 (plain PyTorch), fp16, bf16 or int8.")
 
+    topic_summaries: TopicSummaries = setting(
+        "BRIEFING_TOPIC_SUMMARIES", "reuse", section="models",
+        about="Hub summarizer's topic summaries: reuse (drawn from its one pass over the "
+              "article and the topic's own sentences: one generate call per briefing) or "
+              "abstractive (one generate call per topic, slower).")
+
     # --- Cache and fetching ----------------------------------------------------------------
     cache: bool = setting(
         "BRIEFING_CACHE", True, section="cache", example="on",
@@ -429,6 +436,7 @@ class BriefingSettings:
             "topic_model": self.topic_model, "entity_model": self.entity_model,
             "device": self.device, "embedding_precision": precision,
             "generation_precision": self.generation_precision,
+            "topic_summaries": self.topic_summaries,
             **{key: value for key, value in overrides.items() if value is not None},
         }
         return ModelConfig(**values, export_dir=self.cache_folder / "onnx")

@@ -87,12 +87,14 @@ class Backends:
                 from summarizer.backends.extractive import ExtractiveSummarizer
 
                 return ExtractiveSummarizer(self.embedder)
-            from summarizer.backends.hub_summarizer import Seq2SeqSummarizer
+            from summarizer.backends.hub_summarizer import Seq2SeqSummarizer, SummaryOptions
 
             self.progress(f"Loading the summarization model {model_id}...")
             precision = self.config.generation_precision
             return Seq2SeqSummarizer(model_id, device=self.config.device, progress=self.progress,
-                                     precision=None if precision == "auto" else precision)
+                                     precision=None if precision == "auto" else precision,
+                                     options=SummaryOptions(
+                                         topic_summaries=self.config.topic_summaries))
 
         return self._get("summarizer", load)
 
@@ -138,6 +140,9 @@ class Backends:
         summary_model = self.config.resolved("summary")
         if summary_model and self.config.generation_precision != "auto":
             summary_model += f"@{self.config.generation_precision}"
+        if summary_model and self.config.topic_summaries != "reuse":
+            # Another briefing than the default one: named apart, and cached apart.
+            summary_model += f"+topics:{self.config.topic_summaries}"
         return ModelInfo(
             summary=summary_model or f"extractive:{minilm}",
             topics=self.config.resolved("topics") or f"zero-shot-embedding:{minilm}",

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from cachetools import LRUCache
 
@@ -55,6 +55,7 @@ from summarizer.backends.hub_common import (
     quiet_libraries,
     resolve_model,
 )
+from summarizer.config import TopicSummaries
 from summarizer.errors import ModelError
 from summarizer.files import write_atomic
 from summarizer.text import split_sentences
@@ -75,7 +76,6 @@ _KEPT_SUMMARIES = 64
 # Evidence shorter than this is a fragment, not a summary line.
 _MIN_EVIDENCE_WORDS = 4
 
-TopicSummaries = Literal["reuse", "abstractive"]
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,23 @@ def test_a_quiet_hub_briefing_generates_once_and_prints_nothing_on_stderr(
             assert set(bullet["paragraphs"]) <= set(topic["paragraphs"])
 
 
+def test_abstractive_topic_summaries_are_a_choice(
+        limited_bart: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    batches = _count_generate_calls(monkeypatch)
+    code, out, err = run(["brief", "--json", "--quiet", "--no-cache", "--summary-model",
+                          str(limited_bart)], tmp_path)
+    assert code == 0, err
+    reused = len(batches)
+    code, out, err = run(["brief", "--json", "--quiet", "--no-cache", "--summary-model",
+                          str(limited_bart), "--topic-summaries", "abstractive"], tmp_path)
+    assert code == 0, err
+    data = json.loads(out)
+    # At least one generation per topic on top of the summary's pass, and a name of its own
+    # (so the two kinds of briefing are never served from each other's cache entries).
+    assert len(batches) - reused >= reused + len(data["topics"])
+    assert data["models"]["summary"].endswith("+topics:abstractive")
+
+
 def test_library_detail_is_silenced_unless_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
     import logging
 
