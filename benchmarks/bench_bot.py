@@ -25,7 +25,6 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import percentile  # noqa: E402
 from bot.app import BriefingBot, discord_endpoints  # noqa: E402
-from bot.services import CoreAnalyzer  # noqa: E402
 from bot.settings import Cooldown, SecretStr, Settings  # noqa: E402
 from bot.state import State  # noqa: E402
 from tests.fake_discord import FakeDiscord  # noqa: E402
@@ -51,7 +50,7 @@ async def run(commands: int, rounds: int) -> bool:
 
     work = Path(tempfile.mkdtemp(prefix="bench-bot-"))
     started = time.perf_counter()
-    analyzer = CoreAnalyzer(Analyzer(cache=BriefingCache(work / "cache")))
+    analyzer = Analyzer(cache=BriefingCache(work / "cache"))
     await asyncio.to_thread(analyzer.warm_up)
     print(f"models loaded in {time.perf_counter() - started:.1f} s")
 

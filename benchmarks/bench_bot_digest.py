@@ -51,7 +51,6 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.bench_digest import forget, pick_articles, rss_mb  # noqa: E402
 from benchmarks.common import PROJECT, SHARED_DATA, machine, publish  # noqa: E402
 from bot.app import BriefingBot, discord_endpoints  # noqa: E402
-from bot.services import CoreAnalyzer  # noqa: E402
 from bot.settings import Cooldown, SecretStr, Settings  # noqa: E402
 from bot.state import State  # noqa: E402
 from summarizer.api import AnalysisOptions, Analyzer  # noqa: E402
@@ -68,7 +67,7 @@ ADDER = 200000000000000099
 
 
 @contextlib.asynccontextmanager
-async def running(analyzer: CoreAnalyzer, articles: list[Article],
+async def running(analyzer: Analyzer, articles: list[Article],
                   work: Path) -> AsyncIterator[tuple[BriefingBot, FakeDiscord]]:
     """A bot logged into a fresh fake Discord, the articles on its channel's list."""
     fake = await FakeDiscord(heartbeat_interval_ms=HEARTBEAT_MS).start()
@@ -110,7 +109,7 @@ class BotRun:
 
 
 async def bot_digest(backends: Backends, articles: list[Article], work: Path) -> BotRun:
-    analyzer = CoreAnalyzer(Analyzer(backends, BriefingCache(work / "cache")))
+    analyzer = Analyzer(backends, BriefingCache(work / "cache"))
     async with running(analyzer, articles, work) as (_, fake):
         forget(backends)
         beats_before = len(fake.heartbeats)
@@ -126,7 +125,7 @@ async def bot_memory(backends: Backends, articles: list[Article], work: Path,
                      runs: int) -> list[float]:
     """RSS (MB) after each of `runs` cold /digests on one bot without an on-disk cache."""
     memory = []
-    async with running(CoreAnalyzer(Analyzer(backends)), articles, work) as (bot, fake):
+    async with running(Analyzer(backends), articles, work) as (bot, fake):
         for _ in range(runs):
             # What a long-lived bot forgets as new articles come.
             bot.services.worker._recent.clear()

@@ -155,7 +155,6 @@ async def drive(fake: FakeDiscord, *, interactions: int, seconds: float, channel
 
 async def main_async(args: argparse.Namespace) -> bool:
     from bot.app import BriefingBot, discord_endpoints
-    from bot.services import CoreAnalyzer
     from bot.settings import Cooldown, SecretStr, Settings
     from bot.state import State
 
@@ -165,7 +164,7 @@ async def main_async(args: argparse.Namespace) -> bool:
         from summarizer.api import Analyzer
         from summarizer.cache import BriefingCache
 
-        analyzer: Any = CoreAnalyzer(Analyzer(cache=BriefingCache(work / "cache")))
+        analyzer: Any = Analyzer(cache=BriefingCache(work / "cache"))
         await asyncio.to_thread(analyzer.warm_up)
         print(f"embedded models loaded in {time.perf_counter() - started:.1f} s")
     else:
