@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from functools import partial
+
+from cachetools import LRUCache
 
 from bot.pools import Pools
 from bot.state import Added, State
@@ -20,7 +21,8 @@ class ChannelArticles:
     def __init__(self, state: State, pools: Pools) -> None:
         self.state = state
         self.pools = pools
-        self._current: OrderedDict[int, Article] = OrderedDict()
+        # Least recently used channels go first once REMEMBERED_ARTICLES are kept.
+        self._current: LRUCache[int, Article] = LRUCache(maxsize=REMEMBERED_ARTICLES)
         self._sample: Article | None = None
 
     def current(self, channel_id: int | None) -> Article:
@@ -31,8 +33,6 @@ class ChannelArticles:
                 article = self.state.article(channel_id)
                 if article is not None:
                     self._current[channel_id] = article
-                    while len(self._current) > REMEMBERED_ARTICLES:
-                        self._current.popitem(last=False)
             if article is not None:
                 return article
         return self.sample()

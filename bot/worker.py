@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol, TypeVar
+
+from cachetools import LRUCache
 
 from bot.errors import BusyError
 from summarizer.api import AnalysisOptions
@@ -45,8 +46,8 @@ class AnalysisWorker:
         self.queue_limit = queue_limit
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="analysis")
         self._in_flight: dict[Key, asyncio.Future[Briefing]] = {}
-        self._recent: OrderedDict[Key, Briefing] = OrderedDict()
-        self._remember = remember
+        # The answers most recently asked for, so /summary then /quotes costs one analysis.
+        self._recent: LRUCache[Key, Briefing] = LRUCache(maxsize=remember)
         self.started = 0
         self.shared = 0
 
@@ -62,7 +63,6 @@ class AnalysisWorker:
         key = request_key(article, options)
         done = self._recent.get(key)
         if done is not None:
-            self._recent.move_to_end(key)
             return done
         future = self._in_flight.get(key)
         if future is None:
@@ -83,8 +83,6 @@ class AnalysisWorker:
         if future.cancelled() or future.exception() is not None:
             return
         self._recent[key] = future.result()
-        while len(self._recent) > self._remember:
-            self._recent.popitem(last=False)
 
     async def run(self, function: Callable[..., T], *args: object) -> T:
         """Run other blocking work (loading models, fetching a URL) in the same pool."""

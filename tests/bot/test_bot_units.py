@@ -192,6 +192,20 @@ async def test_worker_single_flight_and_memory() -> None:
     worker.close()
 
 
+async def test_worker_remembers_a_bounded_number_of_answers_least_recent_first() -> None:
+    analyzer = FakeAnalyzer(delay=0.0)
+    worker = AnalysisWorker(analyzer, threads=1, remember=3)
+    article = sample_article()
+    asked = [AnalysisOptions(length=n) for n in range(1, 5)]
+    for options in asked[:3]:
+        await worker.analyse(article, options)
+    await worker.analyse(article, asked[0])  # asked again: now the most recent
+    await worker.analyse(article, asked[3])  # a fourth answer pushes out the least recent
+    assert [worker.peek(article, o) is not None for o in asked] == [True, False, True, True]
+    assert len(analyzer.calls) == 4
+    worker.close()
+
+
 async def test_worker_errors_reach_every_waiter_and_are_not_remembered() -> None:
     analyzer = FakeAnalyzer(delay=0.1)
     analyzer.error = InputError("nope")
