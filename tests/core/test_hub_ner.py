@@ -8,7 +8,6 @@ import pytest
 
 from summarizer.article import article_from_text, sample_article
 from summarizer.backends import Backends
-from summarizer.backends.base import EntityRecognizer
 from summarizer.backends.hub_ner import TransformerEntityRecognizer, entity_type, is_nationality
 from summarizer.config import ModelConfig
 from summarizer.errors import ModelError
@@ -30,8 +29,11 @@ def test_loads_through_the_registry(person_everywhere: Path) -> None:
     backends = Backends(ModelConfig(entity_model=str(person_everywhere), device="cpu"))
     entities = backends.entities
     assert isinstance(entities, TransformerEntityRecognizer)
-    assert isinstance(entities, EntityRecognizer)
     assert entities.name == str(person_everywhere)
+    # What the analyses call on any recogniser: entities of the article, inside it.
+    article = sample_article()
+    found = entities.recognize(article)
+    assert found and all(article.text[e.start:e.end] == e.text for e in found)
 
 
 def test_offsets_and_paragraphs_point_into_the_article(

@@ -12,7 +12,6 @@ import pytest
 
 from summarizer.article import article_from_text, sample_article
 from summarizer.backends import Backends
-from summarizer.backends.base import TextSummarizer
 from summarizer.backends.fast_generate import (
     DecodingSettings,
     EngineChoice,
@@ -52,8 +51,12 @@ def test_loads_through_the_registry_like_users(tiny_bart: Path) -> None:
                         progress=messages.append)
     summarizer = backends.summarizer
     assert isinstance(summarizer, Seq2SeqSummarizer)
-    assert isinstance(summarizer, TextSummarizer)
     assert summarizer.name == str(tiny_bart)
+    # What the analyses call on any summarizer: bullets citing the paragraphs given.
+    paragraphs = sample_article().paragraphs[:3]
+    bullets = summarizer.summarize(paragraphs, max_bullets=2)
+    assert 1 <= len(bullets) <= 2
+    assert all(set(b.paragraphs) <= {p.number for p in paragraphs} for b in bullets)
     assert any(str(tiny_bart) in message for message in messages)
 
 
