@@ -172,7 +172,8 @@ def test_no_socket_is_opened_while_loading_and_analysing(
 def test_renderers_show_paragraph_numbers(sample, backends: Backends) -> None:
     briefing = Analyzer(backends).analyse(sample, AnalysisOptions(length=3))
     markdown, text = to_markdown(briefing), to_text(briefing)
-    for bullet in briefing.summary or ():
+    assert briefing.summary
+    for bullet in briefing.summary:
         assert paragraph_ref(bullet.paragraphs) in markdown
         assert paragraph_ref(bullet.paragraphs) in text
     data = briefing_to_dict(briefing)
