@@ -83,8 +83,8 @@ _QUOTE_WEIGHT = 1.5
 # cites ("Fiat mulls Ferrari market listing ... the Financial Times has reported").
 _HEADLINE_WEIGHT = 1.5
 _MAX_ROLE_TOKENS = 12
-# How far back (in mentions) "the president" looks for the holder named last.
 _REFERRING_ADJECTIVES = frozenset({"same", "aforementioned", "latter", "very", "other"})
+# How far back (in mentions) "the president" looks for the holder named last.
 _LOOKBACK_MENTIONS = 400
 # The non-speech tags a one-word entity may not carry ("Meetings" tagged NNS is a capitalised
 # common noun at the start of a broken sentence, not an organisation).
@@ -1283,8 +1283,9 @@ def _spelling_variants(by_key: dict[str, list[Mention]], text: str) -> dict[str,
     for key, mentions in by_key.items():
         if " " in key or key in surnames or len(key) < _MIN_VARIANT_LENGTH:
             continue
-        possessive = any(text[m.end: m.end + 2] in ("'s", "’s") for m in mentions)
-        owners = [other for other in full if possessive and other.split()[-1] == key + "s"]
+        if not any(possessive_follows(text, m.end) for m in mentions):
+            continue
+        owners = [other for other in full if other.split()[-1] == key + "s"]
         if len(owners) == 1 and all(m.type == "person" or m.honorific for m in mentions):
             result[key] = owners[0]
     for i, one in enumerate(full):
@@ -1299,6 +1300,12 @@ def _spelling_variants(by_key: dict[str, list[Mention]], text: str) -> dict[str,
                                                             by_key[k][0].start))
             result.setdefault(drop, keep)
     return {drop: result.get(keep, keep) for drop, keep in result.items()}
+
+
+def possessive_follows(text: str, end: int) -> bool:
+    """Whether a name ending at `end` in `text` is followed by "'s" ("Cameron's spokesman",
+    "Mr Ebber's lawyers")."""
+    return text[end: end + 2] in ("'s", "’s")
 
 
 def _one_edit_apart(a: str, b: str) -> bool:

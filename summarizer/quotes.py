@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from summarizer.actors import ActorIndex
+from summarizer.actors import ActorIndex, possessive_follows
 from summarizer.coref import pair_quotation_marks
 from summarizer.speech import (
     DESCRIBE_VERBS,
@@ -714,7 +714,7 @@ def _person_in_phrase(index: ActorIndex, start: int, end: int) -> str | None:
     mention = index.mention_in(start, end)
     while mention is not None and mention.start < end:
         # "Cameron's spokesman": the possessor is not the one who holds the title.
-        possessor = index.article.text[mention.end: mention.end + 2] in ("'s", "’s")
+        possessor = possessive_follows(index.article.text, mention.end)
         if index.groups[mention.key].type == "person" and not possessor:
             people.add(mention.key)
         mention = index.mention_in(mention.end, end)
