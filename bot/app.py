@@ -1,14 +1,15 @@
 """The bot: wiring. An AutoShardedBot that builds the services from its dependencies, adds the
-command cogs, runs the daily scheduler and the feed poller, loads the models at start-up and
-stops gracefully.
+command cogs, runs the daily scheduler and the feed poller, starts loading the models while
+it connects, and stops gracefully.
 
     bot = BriefingBot(settings, analyzer=analyzer, state=State(path))
     async with bot:
         await bot.start(token)
 
-What the commands do lives in `bot.commands` (cogs over `bot.services.Services`), what the
-daily post says in `bot.daily`, and publishing the commands in `bot.commands.sync`: commands
-are never synced here (not on start, not in on_ready).
+What the commands do lives in `bot.commands` (cogs over `bot.services.Services`), loading the
+models in `Services.load_models`, what the daily post says in `bot.daily`, and publishing the
+commands in `bot.commands.sync`: commands are never synced here (not on start, not in
+on_ready).
 """
 
 from __future__ import annotations
@@ -25,17 +26,17 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
+from bot.commands import build_commands
 from bot.commands.common import send_error
 from bot.daily import post_daily_briefing
 from bot.errors import user_message
+from bot.formatting import QUIET
 from bot.schedule import Clock, Scheduler, utc_now
 from bot.services import AnalyzerLike, Services, build_services
 from bot.settings import Settings
 from bot.state import Schedule, State
-from summarizer.errors import ModelError
 
 log = logging.getLogger(__name__)
-QUIET = discord.AllowedMentions.none()
 RESTARTING = "The bot is restarting; try again in a minute."
 
 
@@ -94,33 +95,17 @@ class BriefingBot(commands.AutoShardedBot):
         self._interactions: set[asyncio.Task[Any]] = set()
 
     async def setup_hook(self) -> None:
-        from bot.commands import build_commands
-
         wired = build_commands(self.services)
         for cog in wired.cogs:
             await self.add_cog(cog)
         for menu in wired.menus:
             self.tree.add_command(menu)
-        if self._warm_up:
-            # Load the models in the analysis pool while the gateway connects, so the first
-            # request does not pay for it (and queues behind it rather than loading twice).
-            self._warm_up_task = self.loop.create_task(self._load_models(), name="warm-up")
+        if self._warm_up:  # while the gateway connects
+            self._warm_up_task = self.loop.create_task(self.services.load_models(),
+                                                       name="warm-up")
         if self._run_scheduler:
             self.scheduler.start()
             self.services.feeds.start()
-
-    async def _load_models(self) -> None:
-        try:
-            # On a new machine this includes the one-time encoder export (about 20 s), which
-            # the core reports through the log; only then is the bot ready to analyse.
-            await self.services.worker.run(self.services.analyzer.warm_up)
-            log.info("models loaded: ready to analyse")
-        except ModelError as error:
-            # The bot stays up (article commands work); analyses answer that the models are
-            # unavailable, and try loading again.
-            log.error("the analysis models failed to load: %s", error)
-        except Exception:
-            log.exception("the analysis models failed to load")
 
     async def _post_daily_briefing(self, schedule: Schedule, day: date) -> None:
         channel = self.get_partial_messageable(schedule.channel_id, guild_id=schedule.guild_id)

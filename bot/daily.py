@@ -11,14 +11,13 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.digests import make_digest
-from bot.formatting import briefing_embed, digest_pages
+from bot.formatting import QUIET, briefing_embed, digest_pages
 from bot.state import Schedule
 
 if TYPE_CHECKING:
     from bot.services import Services
 
 log = logging.getLogger(__name__)
-QUIET = discord.AllowedMentions.none()
 MAX_POSTED_PAGES = 5  # a daily digest posts at most this many messages
 
 

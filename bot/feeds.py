@@ -84,7 +84,6 @@ class PollResult:
     feed_title: str | None = None
     added: tuple[str, ...] = ()  # the labels of the articles that joined the list
     dropped: tuple[str, ...] = ()  # the oldest entries dropped to keep the list bounded
-    not_modified: bool = False
     skipped: int = 0  # new items not taken (past ITEMS_PER_POLL), remembered as seen
     failed_items: int = 0  # item pages that did not load (remembered as seen all the same)
     listed: int = 0  # items the feed lists
@@ -93,19 +92,17 @@ class PollResult:
 
 
 class FeedPoller:
-    """Polls the feeds that are due, every `tick` seconds, with the bot's threads and store."""
+    """Polls the feeds that are due, every TICK_SECONDS, with the bot's threads and store."""
 
     def __init__(self, state: State, pools: Pools, articles: ChannelArticles, *,
-                 allow_private: bool, clock: Clock, interval: timedelta,
-                 tick: float = TICK_SECONDS, rng: random.Random | None = None) -> None:
+                 allow_private: bool, clock: Clock, interval: timedelta) -> None:
         self.state = state
         self.pools = pools
         self.articles = articles
         self.allow_private = allow_private
         self.clock = clock
         self.interval = interval
-        self.tick = tick
-        self.rng = rng or random.Random()
+        self.rng = random.Random()
         self._fetches = asyncio.Semaphore(FEED_FETCHES)
         self._polling: set[int] = set()  # feeds being polled now: never two polls of one
         self._task: asyncio.Task[None] | None = None
@@ -140,7 +137,7 @@ class FeedPoller:
                 log.warning("the feed poll pass was skipped: %s", error)
             except Exception:
                 log.exception("the feed poll pass failed")
-            await asyncio.sleep(self.tick)
+            await asyncio.sleep(TICK_SECONDS)
 
     async def run_due(self) -> int:
         """Poll every feed that is due (at most FEEDS_PER_PASS), a few at once; returns how
@@ -210,7 +207,7 @@ class FeedPoller:
                          last_modified=fetched.last_modified)
         if fetched.feed is None:  # 304 Not Modified
             await self.pools.store(record)
-            return PollResult(feed_title=feed.title, not_modified=True, next_poll=following)
+            return PollResult(feed_title=feed.title, next_poll=following)
         items = fetched.feed.items
         keys = {item: item_keys(item) for item in items}
         seen = state.seen_items(feed.id, (k for ks in keys.values() for k in ks))

@@ -22,14 +22,8 @@ if TYPE_CHECKING:  # only its type: this module stays pure (no storage)
     from bot.state import Entry
 
 TITLE_LIMIT = 256
-DESCRIPTION_LIMIT = 4096
-FIELD_LIMIT = 25
-FIELD_NAME_LIMIT = 256
 FIELD_VALUE_LIMIT = 1024
-FOOTER_LIMIT = 2048
-MESSAGE_EMBED_TOTAL = 6000
 EMBEDS_PER_MESSAGE = 10
-CONTENT_LIMIT = 2000
 CHOICE_LIMIT = 25
 CHOICE_NAME_LIMIT = 100
 
@@ -39,7 +33,8 @@ LINES_PER_PAGE = 8
 LINE_LIMIT = 900
 
 COLOUR = discord.Colour.blurple()
-ACTOR_TYPES = ("person", "organization", "place", "group")
+# On everything the bot sends: article text and user input may hold @everyone or <@id>.
+QUIET = discord.AllowedMentions.none()
 
 
 def clip(text: str, limit: int) -> str:
@@ -315,15 +310,6 @@ def numbered_choices(labels: Sequence[str],
     names = {f"{n}. {clip(inert(label), 90)}": n for n, label in enumerate(labels, start=1)}
     return [discord.app_commands.Choice(name=name, value=names[name])
             for name in choices(names, typed)]
-
-
-def embed_size(embed: discord.Embed) -> int:
-    """Characters Discord counts toward the 6,000 limit."""
-    total = len(embed.title or "") + len(embed.description or "")
-    total += len(embed.footer.text or "") if embed.footer else 0
-    total += len(embed.author.name or "") if embed.author else 0
-    total += sum(len(f.name or "") + len(f.value or "") for f in embed.fields)
-    return total
 
 
 # Digests and reading lists ---------------------------------------------------------------

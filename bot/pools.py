@@ -22,10 +22,8 @@ class Pools:
     database each get their own: a dozen slow-drip URLs once held every thread of the shared
     default pool, and another user's one-line /article text waited 19 s behind them."""
 
-    def __init__(self, *, fetch_threads: int = FETCH_THREADS,
-                 fetches_per_user: int = FETCHES_PER_USER) -> None:
-        self.fetches_per_user = fetches_per_user
-        self._fetch = ThreadPoolExecutor(max_workers=fetch_threads, thread_name_prefix="fetch")
+    def __init__(self) -> None:
+        self._fetch = ThreadPoolExecutor(max_workers=FETCH_THREADS, thread_name_prefix="fetch")
         self._store = ThreadPoolExecutor(max_workers=STORE_THREADS, thread_name_prefix="sqlite")
         self._fetching: dict[int, int] = {}  # user id -> links being loaded
 
@@ -40,14 +38,14 @@ class Pools:
                                                                 partial(load, *args))
 
     async def fetch_for(self, user_id: int, load: Callable[..., T], *args: Any) -> T:
-        """Run a user's fetch, at most `fetches_per_user` of theirs at a time, so one user's
+        """Run a user's fetch, at most FETCHES_PER_USER of theirs at a time, so one user's
         slow links can neither fill the pool nor the queue.
 
         Raises:
             BotError: the user already has that many links loading.
         """
-        if self._fetching.get(user_id, 0) >= self.fetches_per_user:
-            raise BotError(f"You already have {self.fetches_per_user} links loading; try "
+        if self._fetching.get(user_id, 0) >= FETCHES_PER_USER:
+            raise BotError(f"You already have {FETCHES_PER_USER} links loading; try "
                            "again when they are done.")
         self._fetching[user_id] = self._fetching.get(user_id, 0) + 1
         try:

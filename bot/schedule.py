@@ -105,7 +105,6 @@ class Scheduler:
         self.clock = clock
         self.grace = grace
         self.interval = interval
-        self.posted = 0
         self._task: asyncio.Task[None] | None = None
         # Held while a pass claims and posts: a day is claimed before it is posted (never
         # twice), so stopping in between would lose that day's briefing for good.
@@ -132,7 +131,6 @@ class Scheduler:
                               schedule.guild_id)
                 continue
             count += 1
-            self.posted += 1
         return count
 
     def start(self) -> None:

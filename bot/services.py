@@ -11,25 +11,25 @@ cogs and runs the Discord client; the cogs reach everything else through `Servic
 
 from __future__ import annotations
 
-import time
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
-from discord import app_commands
-
 from bot.articles import ChannelArticles
+from bot.cooldowns import Cooldowns
 from bot.feeds import FeedPoller
 from bot.pools import Pools
 from bot.schedule import Clock, utc_now
-from bot.settings import Cooldown, Settings
+from bot.settings import Settings
 from bot.state import State
 from bot.worker import AnalysisWorker, SupportsAnalyse
 from summarizer.api import AnalysisOptions
 from summarizer.cache import CacheStats
+from summarizer.errors import ModelError
 from summarizer.types import ModelInfo
 
-FORGET_COOLDOWNS_AFTER = 10_000  # users with a bucket before idle ones are forgotten
+log = logging.getLogger(__name__)
 
 
 class AnalyzerLike(SupportsAnalyse, Protocol):
@@ -38,37 +38,6 @@ class AnalyzerLike(SupportsAnalyse, Protocol):
     def model_info(self) -> ModelInfo: ...
     def warm_up(self) -> None: ...
     def cache_stats(self) -> CacheStats | None: ...
-
-
-class Cooldowns:
-    """Each user's bucket of the shared cooldown (BRIEFING_COOLDOWN). Kept per bot, not in a
-    decorator, so two bots in one process (tests, a restart) never share them."""
-
-    def __init__(self, setting: Cooldown) -> None:
-        self.setting = setting
-        self._buckets: dict[int, app_commands.Cooldown] = {}
-
-    def charge(self, user_id: int) -> None:
-        """Take one turn from the user's cooldown. The analysis commands call it only once
-        they know the answer is not already at hand, so asking /summary, /topics, /actors and
-        /quotes about an article analysed a moment ago costs nothing.
-
-        Raises:
-            CommandOnCooldown: none is left.
-        """
-        if self.setting.rate == 0:
-            return
-        now = time.time()
-        if len(self._buckets) > FORGET_COOLDOWNS_AFTER:  # users whose window has long passed
-            for user in [u for u, b in self._buckets.items() if b.get_tokens(now) == b.rate]:
-                del self._buckets[user]
-        bucket = self._buckets.get(user_id)
-        if bucket is None:
-            bucket = self._buckets[user_id] = app_commands.Cooldown(self.setting.rate,
-                                                                    self.setting.per)
-        retry_after = bucket.update_rate_limit(now)
-        if retry_after:
-            raise app_commands.CommandOnCooldown(bucket, retry_after)
 
 
 @dataclass(frozen=True)
@@ -88,6 +57,22 @@ class Services:
     def options_for(self, guild_id: int | None, **values: Any) -> AnalysisOptions:
         """Analysis options with the server's saved topic labels."""
         return AnalysisOptions(labels=self.state.labels(guild_id), **values)
+
+    async def load_models(self) -> None:
+        """Load the models in the analysis pool, so the first request does not pay for it
+        (and queues behind it rather than loading twice). Never raises: the bot stays up
+        either way."""
+        try:
+            # On a new machine this includes the one-time encoder export (about 20 s), which
+            # the core reports through the log; only then is the bot ready to analyse.
+            await self.worker.run(self.analyzer.warm_up)
+            log.info("models loaded: ready to analyse")
+        except ModelError as error:
+            # Article commands still work; analyses answer that the models are unavailable,
+            # and try loading again.
+            log.error("the analysis models failed to load: %s", error)
+        except Exception:
+            log.exception("the analysis models failed to load")
 
     def close(self) -> None:
         """Stop the threads (the state is closed by whoever opened it)."""

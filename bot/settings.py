@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal
 
 from summarizer.settings import (
     BriefingSettings,
@@ -28,7 +28,6 @@ from summarizer.settings import (
 __all__ = ["Cooldown", "SecretStr", "Settings", "SettingsError"]
 
 LogLevel = Literal["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"]
-LOG_LEVELS: tuple[LogLevel, ...] = get_args(LogLevel)
 # A feed is polled at most this often: politeness to the sites whose feeds are followed.
 MIN_FEED_POLL_MINUTES = 15
 

@@ -417,11 +417,6 @@ class State:
         return int(count)
 
     # The current article (what /summary, /topics, ... read) -------------------------------
-    def set_article(self, channel_id: int, guild_id: int | None, article: Article,
-                    set_by: int | None) -> None:
-        """Add `article` to the channel's list and make it the current article."""
-        self.add_entry(channel_id, guild_id, article, set_by, make_current=True)
-
     def article(self, channel_id: int) -> Article | None:
         row = self._one(
             "SELECT r.source, r.title, r.date, r.body FROM channel_current c "

@@ -8,19 +8,18 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.formatting import EMBEDS_PER_MESSAGE, safe
+from bot.formatting import EMBEDS_PER_MESSAGE, QUIET, safe
 
 log = logging.getLogger(__name__)
 
-QUIET = discord.AllowedMentions.none()
 PAGER_TIMEOUT = 600.0  # the interaction token lives 15 minutes; stop paging well before
 
 
 class Pager(discord.ui.View):
     """Previous/next buttons over a list of one-embed pages."""
 
-    def __init__(self, pages: Sequence[discord.Embed], *, timeout: float = PAGER_TIMEOUT) -> None:
-        super().__init__(timeout=timeout)
+    def __init__(self, pages: Sequence[discord.Embed]) -> None:
+        super().__init__(timeout=PAGER_TIMEOUT)
         self.pages = list(pages)
         self.index = 0
         self._sync_buttons()
@@ -62,7 +61,6 @@ async def reply_embed(interaction: discord.Interaction, embed: discord.Embed) ->
 
 async def send_error(interaction: discord.Interaction, message: str) -> None:
     """Answer with `message` visible only to the user, whatever state the response is in."""
-    quiet = discord.AllowedMentions.none()
     # It may quote the user's input (a topic name, a host, a file name): no live mention, no
     # markdown (escapes render invisibly in the messages we write ourselves).
     message = safe(message)
@@ -72,12 +70,12 @@ async def send_error(interaction: discord.Interaction, message: str) -> None:
                 await interaction.response.autocomplete([])
                 return
             await interaction.response.send_message(message, ephemeral=True,
-                                                    allowed_mentions=quiet)
+                                                    allowed_mentions=QUIET)
             return
         # The response was deferred publicly ("thinking..."): drop that placeholder so the
         # error is seen only by the user who asked.
         with contextlib.suppress(discord.HTTPException):
             await interaction.delete_original_response()
-        await interaction.followup.send(message, ephemeral=True, allowed_mentions=quiet)
+        await interaction.followup.send(message, ephemeral=True, allowed_mentions=QUIET)
     except discord.HTTPException as error:  # the token expired or Discord is down: log only
         log.warning("could not send an error message: %s", error.status)

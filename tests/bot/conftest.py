@@ -195,12 +195,6 @@ def real_analyzer(tmp_path_factory: pytest.TempPathFactory) -> Analyzer:
     """The core Analyzer on the embedded models, loaded once, with an on-disk cache."""
     from summarizer.cache import BriefingCache
 
-    try:  # the cache stores briefings through summarizer.render
-        import summarizer.render  # noqa: F401
-
-        cache: BriefingCache | None = BriefingCache(tmp_path_factory.mktemp("cache"))
-    except ImportError:
-        cache = None
-    analyzer = Analyzer(cache=cache)
+    analyzer = Analyzer(cache=BriefingCache(tmp_path_factory.mktemp("cache")))
     analyzer.warm_up()
     return analyzer

@@ -79,8 +79,6 @@ TEXT_EXPECT = {  # what `/article text` says where the string path differs
 }
 
 
-
-
 def inert_everywhere(exchange: Exchange) -> list[str]:
     """Reasons a payload of `exchange` could ping, link a mention or break the layout."""
     problems = []
@@ -307,7 +305,7 @@ async def test_hostile_article_text_never_pings_or_breaks_the_layout(
         exchanges = [set_file, await fake.command("article", sub("show"))]
         for name in ("summary", "topics", "actors", "quotes", "briefing"):
             exchanges.append(await fake.command(name))
-        topic_name = exchanges[3].final["embeds"][0]["description"]
+        topics_page = exchanges[3].final["embeds"][0]
         exchanges.append(await fake.command("topic", [
             {"name": "name", "type": 3, "value": "@everyone ```<@123456789012345678>"}]))
         exchanges.append(await fake.command("quotes", [
@@ -321,7 +319,8 @@ async def test_hostile_article_text_never_pings_or_breaks_the_layout(
     # Still readable: escaped rather than deleted.
     assert "@\u200beveryone" in text and "<\u200b@\u200b123456789012345678>" in text
     assert r"\\*\\*Loud\\*\\*" in text and r"\\[click me\\]" in text
-    assert topic_name  # the pages rendered
+    # The topics page lists the article's paragraphs as topics (EchoAnalyzer), cited.
+    assert topics_page["title"].startswith("Topics: ") and "(¶1)" in topics_page["description"]
     # The fence in ¶2 swallowed nothing: the last paragraph's bullet is there, as a bullet.
     summary = exchanges[2].final["embeds"][0]["description"]
     assert summary.rstrip().endswith("twenty minutes. (¶5)"), summary[-200:]

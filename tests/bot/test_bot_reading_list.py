@@ -61,16 +61,8 @@ ADDER = OWNER_ID + 11
 OTHER_USER = OWNER_ID + 12
 
 
-
-
-
-
 def add_text(text: str) -> list[dict[str, Any]]:
     return [{"name": "add", "type": 2, "options": sub("text", option("text", text))}]
-
-
-
-
 
 
 async def all_pages(fake: FakeDiscord, exchange: Exchange) -> str:
@@ -180,7 +172,8 @@ async def test_list_pages_and_survives_restart(fake: FakeDiscord, db: Path) -> N
         message = fake.messages[listed.payload["_original_id"]]
         pressed = await fake.press(message, buttons["Next"]["custom_id"],
                                    channel_id=OTHER_CHANNEL_ID)
-        page = pressed.callback.json["data"]["embeds"][0] if pressed.callback else {}
+        assert pressed.callback is not None
+        page = pressed.callback.json["data"]["embeds"][0]
         assert "**20.** Story number 19" in page["description"]
 
 
@@ -189,7 +182,7 @@ def test_list_is_bounded_oldest_first_keeping_the_current(tmp_path: Path) -> Non
     state = State(tmp_path / "s.db")
     articles = [article_from_text(f"Title: Story {n}\n\n" + STORIES["bridge"].split("\n\n", 1)[1]
                                   + f" Number {n}.") for n in range(6)]
-    state.set_article(7, 1, articles[0], set_by=5)  # the current article
+    state.add_entry(7, 1, articles[0], 5, make_current=True)  # the current article
     dropped: list[str] = []
     for article in articles[1:]:
         dropped += state.add_entry(7, 1, article, 6, limit=3).dropped
@@ -264,9 +257,10 @@ async def test_digest_of_three_articles_then_what_is_new(fake: FakeDiscord, db: 
                "better than they are today” (#1 ¶2)" in text
         assert "New since" not in text  # the first digest of this channel
         # Every article line and every line under a heading cites an article and paragraph.
-        for line in text.splitlines():
-            if not line.startswith("__"):
-                assert "(#" in line, line
+        lines = [line for line in text.splitlines() if not line.startswith("__")]
+        # Two articles (a line and two bullets each), four actors, four topics, two quotes.
+        assert len(lines) == 16, "\n".join(lines)
+        assert [line for line in lines if "(#" not in line] == []
 
         await fake.command("article", add_text(STORIES["school"]))
         second = await fake.command("digest")
@@ -317,7 +311,8 @@ async def test_scheduled_post_is_a_digest_when_several_articles_are_new(
         clock.now = datetime(2024, 5, 21, 9, 0, 5, tzinfo=UTC)
         assert await bot.scheduler.run_due() == 1
         digest = posts(fake)
-        assert all(message_violations(page) == [] for page in digest)
+        assert len(digest) == 1  # two short articles: one page
+        assert message_violations(digest[0]) == []
         embed = digest[0]["embeds"][0]
         assert embed["title"] == "Daily briefing 2024-05-21: digest"
         assert "#2 Old bridge reopens" in embed["description"]
@@ -329,7 +324,8 @@ async def test_scheduled_post_is_a_digest_when_several_articles_are_new(
         assert len(posts(fake)) == len(digest) + 1
         assert message_violations(briefing) == []
         assert briefing["embeds"][0]["title"].startswith("Daily briefing 2024-05-22: Harbour")
-        assert {f["name"] for f in briefing["embeds"][0]["fields"]} >= {"Summary", "Top quotes"}
+        assert {f["name"] for f in briefing["embeds"][0]["fields"]} == {
+            "Summary", "Top topics", "Top actors", "Top quotes"}
 
 
 # "Brief this article" ------------------------------------------------------------------------

@@ -66,10 +66,10 @@ def test_briefing_embed_fits_whatever_the_content(items: list[tuple[str, str]],
         quotes=tuple(Quote(label, "said", text, "direct", 2) for text, label in items),
     )
     embed = formatting.briefing_embed(briefing)
-    assert message_violations(payload([embed])) == []
-    assert formatting.embed_size(embed) <= formatting.MESSAGE_EMBED_TOTAL
+    assert message_violations(payload([embed])) == []  # the 6,000 total included
     for pages in (formatting.summary_pages(briefing), formatting.topics_pages(briefing),
                   formatting.actors_pages(briefing), formatting.quotes_pages(briefing, name)):
+        assert pages  # an empty section still answers, with one page saying so
         for page in pages:
             assert message_violations(payload([page])) == []
 
@@ -100,7 +100,7 @@ def test_state_survives_reopening(tmp_path: Path) -> None:
     state = State(path)
     article = article_from_text("Title: Dock strike ends\n\n" + "Workers at the dock voted "
                                 "to end their strike on Friday after a new offer. " * 4)
-    state.set_article(10, 1, article, set_by=5)
+    state.add_entry(10, 1, article, 5, make_current=True)
     state.set_labels(1, ("ports", "labour"))
     state.set_schedule(Schedule(1, 10, "08:00", "UTC", None), set_by=5)
     state.close()
@@ -213,7 +213,7 @@ async def test_worker_errors_reach_every_waiter_and_are_not_remembered() -> None
     article, options = sample_article(), AnalysisOptions()
     results = await asyncio.gather(*(worker.analyse(article, options) for _ in range(3)),
                                    return_exceptions=True)
-    assert all(isinstance(r, InputError) for r in results)
+    assert [type(r) for r in results] == [InputError] * 3
     analyzer.error = None
     assert (await worker.analyse(article, options)).summary is not None
     worker.close()

@@ -15,7 +15,8 @@ def test_database_and_its_wal_are_created_owner_only(tmp_path: Path) -> None:
         with State(tmp_path / "state.db") as state:
             state.set_labels(1, ("economy", "war"))
             files = [p for p in tmp_path.iterdir() if p.name.startswith("state.db")]
-            assert {p.name for p in files} >= {"state.db", "state.db-wal"}
+            # WAL mode while open: the write-ahead log and its shared-memory index.
+            assert sorted(p.name for p in files) == ["state.db", "state.db-shm", "state.db-wal"]
             for path in files:
                 assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
     finally:
