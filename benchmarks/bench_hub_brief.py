@@ -110,7 +110,7 @@ def describe_calls(calls: list[dict[str, Any]]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--base", type=Path, required=True,
+    parser.add_argument("--base", type=Path,
                         help="a copy of the baseline revision, e.g. made with "
                              "`git worktree add DIR 715b3bc` (its summarizer/ goes on "
                              "PYTHONPATH)")
@@ -121,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.worker:
         return worker(args.worker)
+    if args.base is None:  # required, but not of the worker processes this script starts
+        parser.error("the following arguments are required: --base")
 
     sys.path.insert(0, str(PROJECT))
     from benchmarks.bench_generate import build_model_folder

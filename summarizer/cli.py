@@ -22,7 +22,7 @@ import json
 import re
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
@@ -31,7 +31,7 @@ from summarizer.errors import BriefingError, UsageError, printable
 
 if TYPE_CHECKING:
     from summarizer.api import Analyzer
-    from summarizer.backends import Backends
+    from summarizer.backends import Backends, Progress
     from summarizer.config import ModelConfig
     from summarizer.options import AnalysisOptions
     from summarizer.people_process import PeopleProcess
@@ -227,7 +227,7 @@ def _model_config(args: argparse.Namespace, settings: BriefingSettings) -> Model
 def _analyzer(
     args: argparse.Namespace, err: IO[str], settings: BriefingSettings,
     backends: Backends | None, config: ModelConfig | None = None,
-) -> tuple[Analyzer, Callable[[str], None]]:
+) -> tuple[Analyzer, Progress]:
     from summarizer.api import Analyzer
     from summarizer.backends import Backends
     from summarizer.cache import BriefingCache
@@ -248,9 +248,7 @@ def _analyzer(
 
 def _brief(args: argparse.Namespace, stdin: BinaryIO, out: IO[str], err: IO[str],
            settings: BriefingSettings, backends: Backends | None) -> int:
-    from summarizer.article import load_article
     from summarizer.options import AnalysisOptions, parse_labels
-    from summarizer.render import briefing_to_dict, plural, to_markdown, to_text
 
     options = AnalysisOptions(
         sections=SECTION_COMMANDS[args.command],
@@ -260,6 +258,10 @@ def _brief(args: argparse.Namespace, stdin: BinaryIO, out: IO[str], err: IO[str]
     allow_private = settings.allow_private_urls
     config = _model_config(args, settings)
     with _people_process(options, config, one_shot=backends is None) as people:
+        # Imported after the parse process has forked: it needs neither.
+        from summarizer.article import load_article
+        from summarizer.render import briefing_to_dict, plural, to_markdown, to_text
+
         article = load_article(args.source, stdin=stdin, allow_private_urls=allow_private)
         analyzer, progress = _analyzer(args, err, settings, backends, config)
         progress(f"Analysing {plural(article.words, 'word')} in "

@@ -4,12 +4,15 @@ The analyses (summary, topics, actors, quotes) take these as arguments and never
 themselves: the embedded and the hub implementations are interchangeable, and tests can pass
 fakes. Nothing outside a backend sees a tensor: inputs are strings and our own types, outputs
 are numpy arrays, strings and our own types.
+
+`Progress` is the one way a backend says what it is doing while it loads (a download, a
+one-time conversion or export): the CLI prints it to standard error, the bot logs it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol
 
 from summarizer.types import Article, Bullet, Entity, Paragraph
 
@@ -18,7 +21,16 @@ if TYPE_CHECKING:  # numpy for the annotations only: a one-shot CLI forks before
     from numpy.typing import NDArray
 
 
-@runtime_checkable
+class Progress(Protocol):
+    """Told one line at a time what a slow step is doing ("Loading the entity model ...")."""
+
+    def __call__(self, message: str, /) -> None: ...
+
+
+def no_progress(message: str, /) -> None:
+    """The `Progress` of a caller who asked for none."""
+
+
 class Embedder(Protocol):
     """Sentence embeddings: one L2-normalised float32 row per text."""
 
@@ -27,7 +39,6 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]: ...
 
 
-@runtime_checkable
 class TextSummarizer(Protocol):
     """Summarises paragraphs into at most `max_bullets` bullets, each with its paragraphs."""
 
@@ -36,7 +47,6 @@ class TextSummarizer(Protocol):
     def summarize(self, paragraphs: Sequence[Paragraph], max_bullets: int) -> list[Bullet]: ...
 
 
-@runtime_checkable
 class ZeroShotClassifier(Protocol):
     """Scores texts against free-text labels.
 
@@ -49,7 +59,6 @@ class ZeroShotClassifier(Protocol):
     def score(self, texts: Sequence[str], labels: Sequence[str]) -> NDArray[np.float32]: ...
 
 
-@runtime_checkable
 class EntityRecognizer(Protocol):
     """Finds people, organisations, places and groups; offsets are into `article.text`."""
 

@@ -24,12 +24,14 @@ import json
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
+from summarizer.backends.base import Progress, no_progress
 from summarizer.backends.hub_common import quiet_libraries, weight_errors
+from summarizer.config import GENERATION_PRECISIONS, GenerationPrecision
 from summarizer.errors import ModelError, printable
 
 if TYPE_CHECKING:
@@ -38,12 +40,12 @@ if TYPE_CHECKING:
 
     from summarizer.backends.hub_common import ModelSource
 
-Precision = Literal["auto", "fp32", "fp16", "bf16", "int8"]
+# The precisions are the setting's own choices, declared once in `summarizer.config`.
+Precision = GenerationPrecision
 EngineName = Literal["auto", "torch", "ctranslate2"]
-Progress = Callable[[str], None]
 
-PRECISIONS: tuple[str, ...] = ("auto", "fp32", "fp16", "bf16", "int8")
-ENGINES: tuple[str, ...] = ("auto", "torch", "ctranslate2")
+PRECISIONS: tuple[Precision, ...] = GENERATION_PRECISIONS
+ENGINES: tuple[EngineName, ...] = get_args(EngineName)
 # Bumped when the conversion recipe changes, so an old converted copy is not reused.
 _CONVERSION_VERSION = 1
 
@@ -204,21 +206,21 @@ class CTranslate2Generator:
     """A CTranslate2 `Translator` over a converted copy of the model."""
 
     def __init__(self, model_dir: Path, tokenizer: PreTrainedTokenizerBase | Any, *,
-                 device: str = "cpu", compute_type: str = "int8",
-                 decoder_prefix: Sequence[int] = (), forced_eos_token_id: int | None = None,
-                 threads: int = 0) -> None:
+                 compute_type: str = "int8", decoder_prefix: Sequence[int] = (),
+                 forced_eos_token_id: int | None = None) -> None:
         import ctranslate2
 
         self.model_dir = model_dir
+        # On the CPU only (a GPU's fast path is PyTorch fp16), on all its cores.
         self.translator = ctranslate2.Translator(
-            str(model_dir), device=device, compute_type=compute_type,
-            inter_threads=1, intra_threads=threads,
+            str(model_dir), device="cpu", compute_type=compute_type,
+            inter_threads=1, intra_threads=0,
         )
         self.tokenizer = tokenizer
         # Tokens forced after the start token (BART's <s>), as `forced_bos_token_id` does.
         self.prefix: list[str] = list(tokenizer.convert_ids_to_tokens(list(decoder_prefix)))
         self.forced_eos_token_id = forced_eos_token_id
-        self.description = f"ctranslate2 {compute_type} ({device})"
+        self.description = f"ctranslate2 {compute_type} (cpu)"
         self._lock = threading.Lock()
 
     def generate(self, inputs: Sequence[Sequence[int]],
@@ -261,7 +263,7 @@ def convert_to_ctranslate2(source: ModelSource, quantization: str = "int8",
         ModelError: the model cannot be converted (an architecture CTranslate2 lacks) or the
             cache folder is not writable.
     """
-    say = progress or (lambda _: None)
+    say = progress or no_progress
     target = converted_folder(source, quantization)
     if target is None:
         raise ModelError(f"No folder to keep the converted copy of {source.name} in.")

@@ -1,5 +1,6 @@
 """What the Hugging Face hub backends share: finding a model (a hub id or a local folder),
-loading it at construction time only, and choosing the device.
+loading it at construction time only, and choosing the device. (Cutting long text into
+windows the model reads whole is `summarizer.backends.chunking`.)
 
 A model is fetched into huggingface_hub's cache when a backend is built (with the hub's own
 progress bars), never while a request is served. When it is neither a local folder nor in
@@ -11,20 +12,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+from summarizer.backends.base import Progress, no_progress
+from summarizer.config import Task
 from summarizer.errors import ModelError, printable
 
 if TYPE_CHECKING:
     import torch
-    from transformers import PreTrainedModel, PreTrainedTokenizerBase
-
-Progress = Callable[[str], None]
-Task = Literal["summary", "topics", "entities"]
+    from transformers import PretrainedConfig, PreTrainedModel, PreTrainedTokenizerBase
 
 # Where the user points a task at another model: named in every "model not found" message.
 MODEL_SETTINGS: dict[Task, str] = {
@@ -37,10 +37,6 @@ MODEL_SETTINGS: dict[Task, str] = {
 _CONFIG_FILE = "config.json"
 # Tokenizers report this (about 1e30) when they have no limit of their own.
 _NO_LIMIT = 1_000_000
-
-
-def _quiet(_: str) -> None:
-    return None
 
 
 # Library chatter (transformers' warnings and its weight-loading bars) is silenced while our
@@ -130,7 +126,7 @@ def resolve_model(model_id: str, task: Task, progress: Progress | None = None) -
         raise ModelError(f"No model given; set {MODEL_SETTINGS[task]} to a hub id or a folder.")
     if looks_like_path(model_id):
         return _local_source(model_id, task)
-    return _hub_source(model_id, task, progress or _quiet)
+    return _hub_source(model_id, task, progress or no_progress)
 
 
 def _local_source(model_id: str, task: Task) -> ModelSource:
@@ -264,16 +260,40 @@ def load_model(factory: Any, source: ModelSource, device: torch.device,
     return loaded
 
 
-def input_limit(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase) -> int:
-    """The most tokens (special tokens included) the model reads at once."""
+def input_limit(config: PretrainedConfig, tokenizer: PreTrainedTokenizerBase) -> int:
+    """The most tokens (special tokens included) a model of `config` reads at once."""
     limits = []
-    positions = getattr(model.config, "max_position_embeddings", None)
+    positions = getattr(config, "max_position_embeddings", None)
     if isinstance(positions, int) and positions > 0:
         # RoBERTa-style models offset positions by padding_idx + 1 (514 -> 512 tokens).
-        if getattr(model.config, "model_type", "") in {"roberta", "xlm-roberta", "camembert"}:
+        if getattr(config, "model_type", "") in {"roberta", "xlm-roberta", "camembert"}:
             positions -= 2
         limits.append(positions)
     if 0 < tokenizer.model_max_length < _NO_LIMIT:
         limits.append(int(tokenizer.model_max_length))
     # Relative-position models (DeBERTa-v2/v3) report 512 and work best within it.
     return min(limits) if limits else 512
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A hub model ready to run: where it came from, its tokenizer, and its input limit."""
+
+    source: ModelSource
+    tokenizer: PreTrainedTokenizerBase
+    model: PreTrainedModel
+    limit: int
+
+
+def load_pretrained(model_id: str, task: Task, factory: Any, device: str,
+                    progress: Progress | None = None) -> LoadedModel:
+    """Find, then load a model with `factory` (an Auto* class) and its tokenizer.
+
+    Raises:
+        ModelError: the model cannot be found or loaded, or the device cannot be used.
+    """
+    source = resolve_model(model_id, task, progress)
+    tokenizer = load_tokenizer(source)
+    model = load_model(factory, source, choose_device(device))
+    return LoadedModel(source=source, tokenizer=tokenizer, model=model,
+                       limit=input_limit(model.config, tokenizer))

@@ -1,7 +1,8 @@
 """Named entities from a Hugging Face token-classification model (e.g. dslim/bert-base-NER).
 
-preprocess: each paragraph, split at sentences (then at tokens) where it exceeds the model's
-input limit, remembering where each piece starts in `Article.text`.
+preprocess: each paragraph whole, or where it exceeds the model's input limit the longest runs
+of whole sentences that fit (`chunking.token_windows`), each remembering where it starts in
+`Article.text`.
 forward: the `token-classification` pipeline with word-level ("first") aggregation (word
 pieces joined into words, B-/I- words into entity spans), all pieces in batches.
 postprocess: CoNLL classes -> actor types; offsets shifted into `Article.text` and trimmed.
@@ -11,25 +12,18 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from summarizer.backends.hub_common import (
-    choose_device,
-    input_limit,
-    load_model,
-    load_tokenizer,
-    resolve_model,
-)
+from summarizer.backends.base import Progress
+from summarizer.backends.chunking import token_counter, token_windows
+from summarizer.backends.hub_common import load_pretrained
 from summarizer.errors import ModelError
-from summarizer.text import split_sentences
 from summarizer.types import ActorType, Article, Entity
 
 if TYPE_CHECKING:
     from transformers import Pipeline
-
-Progress = Callable[[str], None]
 
 # CoNLL-2003 classes (and the OntoNotes names some models use) -> actor types.
 ENTITY_TYPES: dict[str, ActorType] = {
@@ -43,7 +37,6 @@ ENTITY_TYPES: dict[str, ActorType] = {
 # MISC mixes nationalities ("German"), events, works and products; only the first are actors.
 _GROUP_CLASSES = frozenset({"MISC", "NORP"})
 _NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:an|ans|ese|ish|i)$")
-_WORD_SPAN = re.compile(r"\S+")
 _NATIONALITY_WORDS = frozenset({"Greek", "Greeks", "Swiss", "Thai", "Thais", "Czech", "Czechs",
                                 "Welsh", "Scots", "Dutch", "French", "Kurds", "Arabs", "Arab",
                                 # Plurals of -i words, listed: "-is" alone would take "Paris".
@@ -95,25 +88,27 @@ class TransformerEntityRecognizer:
                  batch_size: int = 8) -> None:
         from transformers import AutoModelForTokenClassification, pipeline
 
-        source = resolve_model(model_id, "entities", progress)
-        self.name = source.name
+        loaded = load_pretrained(model_id, "entities", AutoModelForTokenClassification, device,
+                                 progress)
+        self.name = loaded.source.name
         self.batch_size = max(1, batch_size)
-        self.tokenizer = load_tokenizer(source)
-        torch_device = choose_device(device)
-        model = load_model(AutoModelForTokenClassification, source, torch_device)
-        self.limit = input_limit(model, self.tokenizer)
+        self.tokenizer = loaded.tokenizer
+        self.limit = loaded.limit
+        self._count = token_counter(self.tokenizer)
         tokenizer: Any = self.tokenizer
         self.pipeline: Pipeline = pipeline(
-            "token-classification", model=model, tokenizer=tokenizer,
+            "token-classification", model=loaded.model, tokenizer=tokenizer,
             # "first": a word takes its first piece's class, so a name is never cut mid-word
             # ("Mer" + "##kel") when the model hesitates on a later piece; "simple" can.
-            aggregation_strategy="first", device=torch_device,
+            aggregation_strategy="first", device=loaded.model.device,
         )
         self._lock = threading.Lock()
 
     def recognize(self, article: Article) -> list[Entity]:
         """Every person, organisation, place and group mention, in text order."""
-        pieces = [piece for p in article.paragraphs for piece in self.pieces(article, p.number)]
+        sizes = self._count([p.text for p in article.paragraphs])
+        pieces = [piece for p, size in zip(article.paragraphs, sizes, strict=True)
+                  for piece in self.pieces(article, p.number, tokens=size)]
         if not pieces:
             return []
         found = self._forward([piece.text for piece in pieces])
@@ -126,69 +121,14 @@ class TransformerEntityRecognizer:
 
     # ------------------------------------------------------------ preprocess
 
-    def _budget(self) -> int:
-        return self.limit - self.tokenizer.num_special_tokens_to_add()
-
-    def _count(self, text: str) -> int:
-        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
-
-    def pieces(self, article: Article, number: int) -> list[Piece]:
-        """Paragraph `number` as one piece, or as runs of whole sentences that fit."""
+    def pieces(self, article: Article, number: int, tokens: int | None = None) -> list[Piece]:
+        """Paragraph `number` as one piece, or as the longest runs of whole sentences that fit
+        (`tokens`: the paragraph's count, when known)."""
         paragraph = article.paragraph(number)
-        if self._count(paragraph.text) <= self._budget():
-            return [Piece(paragraph.text, paragraph.start, number)]
-        spans = split_sentences(article.text, paragraph.start, paragraph.end)
-        pieces: list[Piece] = []
-        run_start = run_end = -1
-        budget = self._budget()
-        for start, end in spans:
-            for part_start, part_end in self._fit(article.text, start, end):
-                if run_start >= 0 and self._count(article.text[run_start:part_end]) > budget:
-                    pieces.append(Piece(article.text[run_start:run_end], run_start, number))
-                    run_start = -1
-                if run_start < 0:
-                    run_start = part_start
-                run_end = part_end
-        if run_start >= 0:
-            pieces.append(Piece(article.text[run_start:run_end], run_start, number))
-        return pieces
-
-    def _fit(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        """A sentence as one span, or cut between words when it alone is too long.
-
-        Cuts fall between words, so each span tokenizes exactly as counted here (a cut
-        inside a word would tokenize differently and could overrun the model).
-        """
-        budget = self._budget()
-        if self._count(text[start:end]) <= budget:
-            return [(start, end)]
-        spans: list[tuple[int, int]] = []
-        cut = -1
-        last_end = start
-        for word in _WORD_SPAN.finditer(text, start, end):
-            if cut < 0:
-                cut = word.start()
-            elif self._count(text[cut : word.end()]) > budget:
-                spans.append((cut, last_end))
-                cut = word.start()
-            last_end = word.end()
-        if cut >= 0:
-            spans.append((cut, last_end))
-        return [span for piece in spans for span in self._cut_word(text, *piece)]
-
-    def _cut_word(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        """A single "word" longer than the model (a long URL) is cut at token boundaries."""
-        encoded = self.tokenizer(text[start:end], add_special_tokens=False,
-                                 return_offsets_mapping=True)
-        offsets = encoded["offset_mapping"]
-        # A margin: pieces of one word may tokenize a little differently on their own.
-        size = max(1, self._budget() - 4)
-        if len(offsets) <= self._budget():
-            return [(start, end)]
-        return [
-            (start + offsets[i][0], start + offsets[min(i + size, len(offsets)) - 1][1])
-            for i in range(0, len(offsets), size)
-        ]
+        budget = self.limit - self.tokenizer.num_special_tokens_to_add()
+        windows = token_windows(article.text, self._count, budget, start=paragraph.start,
+                                end=paragraph.end, tokens=tokens, join_sentences=True)
+        return [Piece(article.text[w.start : w.end], w.start, number) for w in windows]
 
     # ------------------------------------------------------------ forward
 

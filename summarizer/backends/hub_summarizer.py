@@ -1,8 +1,9 @@
 """Abstractive summaries from a Hugging Face seq2seq model (BART, DistilBART, Pegasus, T5).
 
 preprocess: paragraphs -> chunks of whole paragraphs that fit the model's input limit
-(a paragraph too long on its own is split at sentences, a sentence too long at tokens), as
-few chunks as the limit allows and of even size, so a batch pads little.
+(a paragraph too long on its own is split at sentences, a sentence too long between words:
+`chunking.token_windows`), as few chunks as the limit allows and of even size, so a batch
+pads little.
 forward: token ids -> generated token ids, all chunks of an article in one batched call on the
 chosen engine (fast_generate); a chunk's summary is kept, so it is never generated twice.
 postprocess: generated text -> sentences -> bullets, each citing the paragraphs of its chunk
@@ -23,7 +24,7 @@ import json
 import re
 import threading
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
@@ -31,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 from cachetools import LRUCache
 
-from summarizer.backends.base import TextSummarizer
+from summarizer.backends.base import Progress, TextSummarizer, no_progress
+from summarizer.backends.chunking import token_counter, token_windows
 from summarizer.backends.fast_generate import (
     CTranslate2Generator,
     DecodingSettings,
@@ -64,8 +66,6 @@ from summarizer.types import Article, Bullet, Paragraph
 if TYPE_CHECKING:
     import torch
     from transformers import GenerationConfig, PretrainedConfig, PreTrainedTokenizerBase
-
-Progress = Callable[[str], None]
 
 # Chunks whose summaries feed one reduce step at most; deeper articles reduce again.
 _MAX_REDUCE_DEPTH = 3
@@ -131,7 +131,7 @@ class Seq2SeqSummarizer:
     def __init__(self, model_id: str, *, device: str = "auto", progress: Progress | None = None,
                  precision: Precision | None = None, engine: EngineName | None = None,
                  options: SummaryOptions | None = None) -> None:
-        say = progress or (lambda _: None)
+        say = progress or no_progress
         options = options or SummaryOptions()
         options = replace(options, precision=precision or options.precision,
                           engine=engine or options.engine)
@@ -150,8 +150,8 @@ class Seq2SeqSummarizer:
             torch_device = choose_device(device)
             self.tokenizer = load_tokenizer(self.source)
             config, generation_config = _load_configs(self.source)
-            self.limit = _input_limit(config, self.tokenizer)
-            model_settings = decoding_settings(config, generation_config, SummaryOptions())
+            self.limit = input_limit(config, self.tokenizer)
+            model_settings = decoding_settings(config, generation_config)
             self.settings = with_overrides(model_settings, options)
             self._prefix = _forced_prefix(generation_config)
             forced_eos = _forced_eos(generation_config)
@@ -161,6 +161,7 @@ class Seq2SeqSummarizer:
                 _save_light(self.generator.model_dir, self.tokenizer, self.limit, model_settings,
                             self._prefix, forced_eos)
         self.engine = self.generator.description
+        self._counts = token_counter(self.tokenizer)
         self._lock = threading.Lock()
         # Generated text per chunk (by its token ids), the most recently used kept.
         self._kept: LRUCache[tuple[int, ...], str] = LRUCache(maxsize=_KEPT_SUMMARIES)
@@ -199,43 +200,16 @@ class Seq2SeqSummarizer:
     def chunk(self, paragraphs: Sequence[Paragraph]) -> list[Chunk]:
         """Whole paragraphs grouped into as few chunks as fit the model's input, of even size."""
         kept = [p for p in paragraphs if p.text.strip()]
-        counts = self._counts([p.text for p in kept])
-        pieces = [piece for p, count in zip(kept, counts, strict=True)
-                  for piece in self._pieces(p, count)]
+        sizes = self._counts([p.text for p in kept])
+        # (text, paragraph number, tokens): a paragraph whole, or its sentences when it is
+        # longer than the input limit on its own; _group joins them into chunks.
+        pieces = [(p.text[w.start : w.end].strip(), p.number, w.tokens)
+                  for p, size in zip(kept, sizes, strict=True)
+                  for w in token_windows(p.text, self._counts, self._budget(), tokens=size)]
         return self._group(pieces)
 
     def _budget(self) -> int:
         return self.limit - self.tokenizer.num_special_tokens_to_add()
-
-    def _counts(self, texts: Sequence[str]) -> list[int]:
-        """Tokens in each text, without special tokens, in one batched tokenizer call.
-
-        `verbose=False`: a text over the model's limit is expected here (it is what is being
-        measured), so the tokenizer's "longer than the specified maximum" warning is noise.
-        """
-        if not texts:
-            return []
-        ids = self.tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
-        return [len(row) for row in ids]
-
-    def _pieces(self, paragraph: Paragraph, count: int) -> list[tuple[str, int, int]]:
-        """(text, paragraph number, tokens): the paragraph whole, or split at sentences
-        (then tokens) when it is longer than the input limit on its own."""
-        if count <= self._budget():
-            return [(paragraph.text.strip(), paragraph.number, count)]
-        spans = split_sentences(paragraph.text) or [(0, len(paragraph.text))]
-        sentences = [paragraph.text[start:end].strip() for start, end in spans]
-        parts = [part for sentence in sentences for part in self._split_tokens(sentence)]
-        return [(part, paragraph.number, n)
-                for part, n in zip(parts, self._counts(parts), strict=True)]
-
-    def _split_tokens(self, text: str) -> list[str]:
-        ids = self.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"]
-        budget = self._budget()
-        if len(ids) <= budget:
-            return [text]
-        return [str(self.tokenizer.decode(ids[i : i + budget]))
-                for i in range(0, len(ids), budget)]
 
     def _group(self, pieces: Sequence[tuple[str, int, int]]) -> list[Chunk]:
         """Pieces in order, in as few groups as the budget allows, the largest kept small.
@@ -460,18 +434,10 @@ def _load_configs(source: ModelSource) -> tuple[PretrainedConfig, GenerationConf
     return config, generation_config
 
 
-def _input_limit(config: PretrainedConfig, tokenizer: PreTrainedTokenizerBase) -> int:
-    class _Holder:  # input_limit() reads `model.config`; the model itself may never load
-        def __init__(self, config: PretrainedConfig) -> None:
-            self.config = config
-
-    return input_limit(_Holder(config), tokenizer)  # type: ignore[arg-type]
-
-
-def decoding_settings(config: PretrainedConfig, generation_config: GenerationConfig,
-                      options: SummaryOptions) -> DecodingSettings:
-    """The model's own settings (generation config, then its summarization task settings,
-    as the old summarization pipeline read them), then the caller's overrides."""
+def decoding_settings(config: PretrainedConfig,
+                      generation_config: GenerationConfig) -> DecodingSettings:
+    """The model's own settings: its generation config, then its summarization task settings,
+    as the old summarization pipeline read them (`with_overrides` adds the caller's)."""
     values: dict[str, Any] = {}
     defaults = DecodingSettings()
     for name in ("num_beams", "max_length", "min_length", "length_penalty",
@@ -481,7 +447,8 @@ def decoding_settings(config: PretrainedConfig, generation_config: GenerationCon
     task = (getattr(config, "task_specific_params", None) or {}).get("summarization", {})
     values.update({k: v for k, v in task.items() if k in values and v is not None})
     values["early_stopping"] = bool(values["early_stopping"])
-    return with_overrides(DecodingSettings(**values), options)
+    values["min_length"] = min(int(values["min_length"]), int(values["max_length"]))
+    return DecodingSettings(**values)
 
 
 def with_overrides(settings: DecodingSettings, options: SummaryOptions) -> DecodingSettings:

@@ -11,27 +11,20 @@ forward: batched logits. postprocess: entailment probability per pair, as a nump
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from summarizer.backends.hub_common import (
-    choose_device,
-    input_limit,
-    load_model,
-    load_tokenizer,
-    resolve_model,
-)
+from summarizer.backends.base import Progress
+from summarizer.backends.hub_common import load_pretrained
 from summarizer.errors import ModelError, UsageError
 
 if TYPE_CHECKING:
     import torch
     from transformers import PreTrainedModel
-
-Progress = Callable[[str], None]
 
 DEFAULT_TEMPLATE = "This text is about {label}."
 
@@ -94,15 +87,15 @@ class NliZeroShotClassifier:
 
         if "{label}" not in template:
             raise UsageError('The hypothesis template must contain "{label}".')
-        source = resolve_model(model_id, "topics", progress)
-        self.name = source.name
+        loaded = load_pretrained(model_id, "topics", AutoModelForSequenceClassification, device,
+                                 progress)
+        self.name = loaded.source.name
         self.template = template
         self.batch_size = max(1, batch_size)
-        self.tokenizer = load_tokenizer(source)
-        self.model: PreTrainedModel = load_model(AutoModelForSequenceClassification, source,
-                                                 choose_device(device))
+        self.tokenizer = loaded.tokenizer
+        self.model: PreTrainedModel = loaded.model
         self.labels = nli_labels(self.model.config.id2label, self.name)
-        self.limit = input_limit(self.model, self.tokenizer)
+        self.limit = loaded.limit
         self._lock = threading.Lock()
 
     def score(self, texts: Sequence[str], labels: Sequence[str]) -> NDArray[np.float32]:

@@ -141,6 +141,24 @@ def test_a_paragraph_longer_than_the_limit_is_split_at_sentences(
     assert chunks[-1].paragraphs[-1] == 2
 
 
+def test_a_sentence_longer_than_the_limit_is_cut_between_words(
+    summarizer: Seq2SeqSummarizer,
+) -> None:
+    towns = ", ".join(f"Town{i} and Village{i}" for i in range(60))
+    article = article_from_text(f"Officials from {towns} met on Monday.\n\nA short closing one.")
+    chunks = summarizer.chunk(article.paragraphs)
+    assert len(chunks) >= 3
+    assert all(len(chunk.token_ids) <= summarizer.limit for chunk in chunks)
+    # The model reads the writer's words, cut at spaces: every chunk of the long sentence is
+    # a stretch of it, starting and ending on whole words.
+    first = article.paragraphs[0].text
+    words = set(first.split())
+    for chunk in chunks[:-1]:
+        assert chunk.paragraphs == (1,) and chunk.text in first
+        assert chunk.text.split()[0] in words and chunk.text.split()[-1] in words
+    assert chunks[-1].paragraphs[-1] == 2
+
+
 def test_summary_bullets_carry_paragraph_numbers(summarizer: Seq2SeqSummarizer) -> None:
     article = sample_article()
     bullets = summarizer.summarize(article.paragraphs, max_bullets=5)
