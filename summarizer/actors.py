@@ -31,8 +31,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from summarizer import org_nominals
 from summarizer.credits import HANDLE, credit_spans, inside
 from summarizer.entity_words import (
+    BUSINESS_ASSETS,
     BUSINESS_NOUNS,
     DEMONYM_PREFIXES,
     DEMONYM_SECOND_WORDS,
@@ -48,6 +50,7 @@ from summarizer.entity_words import (
     OWNING_VERBS,
     PERSON_NOUNS,
     PRODUCT_NOUNS,
+    ROLE_OR_ORG_NOUNS,
     WORK_NOUNS,
 )
 from summarizer.speech import (
@@ -183,6 +186,9 @@ class ActorIndex:
             t.lower_ for doc in docs for t in doc
             if t.text[:1].isupper() and not t.is_sent_start and t.i > 0
             and not doc[t.i - 1].is_punct)
+        # Common nouns the article writes in lower case ("the bill", "the budget").
+        self._common_nouns: frozenset[str] = frozenset(
+            t.lower_ for doc in docs for t in doc if t.is_lower and t.tag_ in ("NN", "NNS"))
         # Last words of the names the recogniser calls people: "The Australian Ochichi",
         # typed an organisation, is the person "Ochichi" with her nationality before it.
         self._person_surnames: frozenset[str] = frozenset(
@@ -200,6 +206,7 @@ class ActorIndex:
         self._group(mentions)
         self.mentions: list[Mention] = mentions
         self._starts: list[int] = [m.start for m in mentions]
+        self._organisations: dict[str, org_nominals.Profile] = self._learn_organisations()
         self._add_nominal_references()
 
     # --- building ---------------------------------------------------------------------
@@ -315,6 +322,14 @@ class ActorIndex:
         if (len(tokens) == 1 and tokens[0].is_sent_start and tokens[0].tag_ in _COMMON_TAGS
                 and tokens[0].lower_ not in self._capitalised_inside):
             return None  # "Budget airline Ryanair", "View from the top": a common word
+        if (len(tokens) == 1 and tokens[0].lower_ in self._common_nouns and tokens[0].i > 0
+                and tokens[0].doc[tokens[0].i - 1].lower_ == "the"
+                and entity.type == "organization"):
+            # "the Budget", "the Government" where the article also writes "the budget":
+            # the capital is the house style for a common noun, not an organisation's name
+            # (a "person" after "the" is taken for a place below: the Moon beside "a moon"
+            # is still the place the article talks about).
+            return None
         doc = span.doc
         tokens = _with_first_name(tokens)
         trimmed = doc[tokens[0].i: tokens[-1].i + 1]
@@ -447,6 +462,9 @@ class ActorIndex:
                     if " " not in key and len(key) >= 2
                     and all(m.text.isupper() for m in group)}
         fuller.update(_short_organisation_names(list(by_key), votes, fuller, acronyms))
+        for key, named in by_key.items():
+            if self._bare_name_of_a_business(key, named, votes[key], fuller):
+                votes[key]["organization"] += _STRONG_VOTE
         types = {key: _winner(vote) for key, vote in votes.items()}
         prominence = _prominence(by_key, fuller)
         last_seen: dict[str, tuple[int, int]] = {}
@@ -469,6 +487,31 @@ class ActorIndex:
             if group.type == "person":
                 self._learn_person(group, mention)
 
+    def _bare_name_of_a_business(self, key: str, group: Sequence[Mention], votes: Votes,
+                                 fuller: dict[str, list[str]]) -> bool:
+        """A one-word "person" the article never gives a first name or a title, used the
+        way a business is: "Konami's Pro Evolution Soccer 4", "Sega's games", "Sony,
+        Microsoft and Nintendo". News copy introduces people by their full name, so a bare
+        word with a business's context is the recogniser's slip."""
+        if " " in key or fuller.get(key) or _winner(votes) != "person":
+            return False
+        if any(m.honorific or m.evidence >= _STRONG_VOTE for m in group):
+            return False
+        for mention in group:
+            token = self.token_at(mention.paragraph, mention.start)
+            if token is None:
+                continue
+            if possessive_follows(self.article.text, mention.end):
+                owned = next((t for t in token.doc[token.i + 1: token.i + 4]
+                              if t.tag_ not in ("POS", "JJ", "HYPH")), None)
+                if owned is not None and (owned.tag_ in ("NNP", "NNPS")
+                                          or owned.lower_ in BUSINESS_ASSETS):
+                    return True
+            siblings = _coordinated(token.doc[token.i: token.i + 1])
+            if siblings and all(t.ent_type_ == "ORG" for t in siblings):
+                return True
+        return False
+
     def _learn_person(self, group: _Group, mention: Mention) -> None:
         token = self.token_at(mention.paragraph, mention.start)
         if token is None:
@@ -488,11 +531,36 @@ class ActorIndex:
         group.paragraphs.add(paragraph)
         group.first = min(group.first, start)
 
+    def _learn_organisations(self) -> dict[str, org_nominals.Profile]:
+        """What kind of organisation each one is ("German airline Lufthansa", "Labor
+        Department"); the first description the text gives becomes its role."""
+        descriptions: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for mention in self.mentions:
+            group = self.groups[mention.key]
+            if group.type != "organization":
+                continue
+            token = self.token_at(mention.paragraph, mention.start)
+            if token is None:
+                continue
+            if token.i > 0 and token.doc[token.i - 1].tag_ == "POS":
+                # "Macrovision's RipGuard": a product or a unit of another, which "the
+                # company" does not mean.
+                descriptions[mention.key].append((org_nominals.OWNED, ""))
+            name = token.doc[token.i: token.i + len(mention.text.split())]
+            described = org_nominals.description_of(name)
+            if described is not None:
+                descriptions[mention.key].append(described)
+                if not group.roles:
+                    group.roles.append(described[1])
+        return {key: org_nominals.profile_of(descriptions.get(key, ()), group.names)
+                for key, group in self.groups.items() if group.type == "organization"}
+
     def _add_nominal_references(self) -> None:
-        """Count "the president" wherever it names one actor unambiguously."""
+        """Count "the president" and "the company" wherever they name one actor
+        unambiguously."""
         for doc in self.docs:
             for token in doc:
-                if _is_definite_title(token):
+                if _is_definite_title(token) or org_nominals.is_organisation_nominal(token):
                     self.resolve_nominal(token, record=True)
 
     # --- questions from the quote analysis ----------------------------------------------
@@ -526,7 +594,10 @@ class ActorIndex:
 
     def resolve_nominal(self, head: Token, *, record: bool = True) -> str | None:
         """The person a definite nominal ("the president", "the head of Roscosmos") names,
-        when its title matches one known person's role, or the latest named of several."""
+        when its title matches one known person's role, or the latest named of several; or
+        the organisation "the company" names (see `summarizer.org_nominals`)."""
+        if org_nominals.is_organisation_nominal(head):
+            return self._resolve_organisation(head, record=record)
         if head.tag_ != "NN" or head.lower_ not in TITLE_WORDS:
             return None
         of_object = next((c for c in head.rights if c.lower_ == "of"), None)
@@ -557,6 +628,27 @@ class ActorIndex:
         if record:
             self.record(chosen.key, head, position)
         return self.name_of(chosen.key)
+
+    def _resolve_organisation(self, head: Token, *, record: bool) -> str | None:
+        position = self.offset(head)
+        index = bisect.bisect_left(self._starts, position)
+        sentences: dict[str, list[int]] = defaultdict(list)
+        for mention in self.mentions[max(0, index - _LOOKBACK_MENTIONS): index]:
+            if mention.key in self._organisations:
+                sentences[mention.key].append(mention.sentence)
+        key = org_nominals.choose(head, self.sentence_of(head), (
+            org_nominals.Candidate(key, self._organisations[key], tuple(found))
+            for key, found in sentences.items()))
+        if key is None:
+            return None
+        if record:
+            self.record(key, head, position)
+            group = self.groups[key]
+            if not group.roles:
+                # What the text calls it ("the drug company") describes it as well as an
+                # appositive would.
+                group.roles.append(org_nominals.phrase_of(head))
+        return self.name_of(key)
 
     def _latest_before(self, groups: Sequence[_Group], position: int) -> _Group:
         """Of `groups`, the one referred to last before `position`: a walk back over the
@@ -688,9 +780,17 @@ def _type_evidence(span: Span, kind: ActorType) -> tuple[ActorType, float]:
         # the title, not the name.
         return "person", _STRONG_VOTE
     context = _context_nouns(span)
-    if context & (ORG_CONTEXT | BUSINESS_NOUNS):
+    org_context = context & (ORG_CONTEXT | BUSINESS_NOUNS)
+    # "Tom Goldstein, publisher of SCOTUSblog": a noun that a person or a firm can be
+    # does not make a full personal name a firm.
+    if org_context and not (kind == "person" and len(span) > 1 and org_context <= ROLE_OR_ORG_NOUNS
+                            and _looks_like_person_name(span)):
         return "organization", _STRONG_VOTE
-    if _plural_apposition(span):
+    plural = _plural_apposition(span)
+    if plural is not None and _is_person_noun(plural) and _is_full_name(span):
+        # "actresses Cate Blanchett and Helena Bonham-Carter": a noun only people are.
+        return "person", _STRONG_VOTE
+    if plural is not None:
         # "its auditors Arthur Andersen", "champions Chelsea": one name that a plural
         # noun describes is a body of people ("Britons Kathy Butler and Hayley Yelling"
         # lists several names, each a person).
@@ -699,6 +799,9 @@ def _type_evidence(span: Span, kind: ActorType) -> tuple[ActorType, float]:
         return "place", _STRONG_VOTE
     if _has_org_modifier(span):
         return "organization", _STRONG_VOTE
+    if kind != "person" and _is_full_name(span) and _described_by(span) & TITLE_WORDS:
+        # "Nicola Sturgeon, the party's Holyrood leader": a full name holding a title.
+        return "person", _STRONG_VOTE
     if kind != "person" and _looks_like_person_name(span) and (
             _appositive_nouns(span) & PERSON_NOUNS
             or (kind == "place" and _has_who_clause(span))):
@@ -718,10 +821,20 @@ def _type_evidence(span: Span, kind: ActorType) -> tuple[ActorType, float]:
             return "place", 1.0
         if before is not None and before.lower_ == "the":
             return "place", 1.0
-    if kind == "place":
+    if kind == "place" and span.root.dep_ != "conj":
+        # "Rosatom, CNOOC and the Fund": a name heading a list of organisations. Not one
+        # further down ("the EU and the US", "the West Bank and Gaza"): the small model
+        # often labels the place before it an organisation.
         siblings = _coordinated(span)
-        if siblings and all(t.ent_type_ == "ORG" or t.lower_ in ORG_SUFFIXES for t in siblings):
+        if siblings and all(t.ent_type_ == "ORG" or t.lower_ in ORG_SUFFIXES
+                            for t in siblings):
             return "organization", 1.0
+    if kind != "person" and _is_full_name(span):
+        siblings = _coordinated(span)
+        if siblings and all(t.ent_type_ == "PERSON" for t in siblings):
+            # "Will Smith, Kevin Spacey and Keanu Reeves": a name listed among people only.
+            # Weak, as for a speaker below: it tips a tie.
+            return "person", 1.0
     if kind != "person" and _speaks(span) and _looks_like_person_name(span):
         # "Doherty said" with a name tagged as an organisation: a weak vote for a person;
         # organisations speak too ("Facebook said"), so it never outvotes the recogniser
@@ -733,6 +846,12 @@ def _type_evidence(span: Span, kind: ActorType) -> tuple[ActorType, float]:
 def _speaks(span: Span) -> bool:
     root = span.root
     return root.dep_ == "nsubj" and root.head.lower_ in SPEECH_VERBS
+
+
+def _is_full_name(span: Span) -> bool:
+    """A first name and a surname at least ("Cate Blanchett", not "Gartner" or
+    "Rolls-Royce")."""
+    return len(span.text.split()) > 1 and _looks_like_person_name(span)
 
 
 def _looks_like_person_name(span: Span) -> bool:
@@ -750,6 +869,16 @@ def _has_code_word(span: Span) -> bool:
     ("J.P.") are not acronyms."""
     return any(any(ch.isdigit() for ch in t.text)
                or (t.is_upper and t.is_alpha and len(t.text) >= 3) for t in span)
+
+
+def _described_by(span: Span) -> set[str]:
+    """The common nouns in apposition with the name, after it ("Sturgeon, the leader") or
+    before it ("the party's leader, Nicola Sturgeon")."""
+    nouns = _appositive_nouns(span)
+    root = span.root
+    if root.dep_ == "appos" and root.head.i < root.i and root.head.tag_ == "NN":
+        nouns.add(root.head.lower_)
+    return nouns
 
 
 def _appositive_nouns(span: Span) -> set[str]:
@@ -1072,39 +1201,60 @@ def _fills_quotation(span: Span) -> bool:
     return end < len(doc) and doc[end].is_quote
 
 
-def _plural_apposition(span: Span) -> bool:
-    """The name stands after a plural common noun that describes it (in apposition or as
-    a compound) and is the only name there: "auditors Arthur Andersen", not "Britons Kathy
-    Butler and Hayley Yelling"."""
+def _plural_apposition(span: Span) -> Token | None:
+    """The plural common noun that describes the name (in apposition or as a compound)
+    when it is the only name there: "auditors Arthur Andersen", not "Britons Kathy Butler
+    and Hayley Yelling"."""
     root = span.root
     if any(c.dep_ in ("conj", "cc") for c in root.children):
-        return False
+        return None
     head = root.head
     if (root.dep_ == "appos" and head.tag_ == "NNS" and head.i < root.i
             and not any(c.dep_ == "appos" and c.i != root.i for c in head.children)):
-        return True
+        return head
     # "external auditors Arthur Andersen approved ...": the plural noun right before the
     # name, whatever the parser hung it on (a compound, or a second subject).
     before = span.doc[span.start - 1] if span.start > 0 else None
-    return (before is not None and before.tag_ == "NNS" and before.is_lower
+    if (before is not None and before.tag_ == "NNS" and before.is_lower
             and before.dep_ in ("compound", "nsubj", "nsubjpass", "dobj")
-            and not any(g.dep_ in ("conj", "cc") for g in before.children))
+            and not any(g.dep_ in ("conj", "cc") for g in before.children)):
+        return before
+    return None
+
+
+def _is_person_noun(noun: Token) -> bool:
+    """A plural noun only people are: "actresses", "ministers", "strikers"."""
+    lemma = noun.lemma_.lower() if noun.lemma_ else noun.lower_
+    words = PERSON_NOUNS | TITLE_WORDS | NAME_DESCRIPTIONS
+    return lemma in words or noun.lower_.rstrip("s") in words
 
 
 def _context_nouns(span: Span) -> set[str]:
     """Common nouns that classify the name: compounds before it ("newspaper Gazeta"),
     an appositive ("Harbin, a city"), or the noun it modifies ("the Gazeta newspaper")."""
-    nouns = {t.lower_ for t in _left_modifiers(span) if t.tag_ in ("NN", "NNS")}
+    # Lower-case words only: a capitalised noun is part of another name ("starring Dennis
+    # Quaid" in "In Good Company - starring Dennis Quaid").
+    nouns = {t.lower_ for t in _left_modifiers(span) if t.tag_ in ("NN", "NNS") and _common(t)}
     root = span.root
+    clauses = [c.i for c in root.rights if c.dep_ in ("relcl", "acl")]
     for child in root.rights:
-        if child.dep_ == "appos" and child.tag_ in ("NN", "NNS"):
+        # After a relative clause an appositive describes a noun inside the clause, however
+        # the parser hung it ("Griffin, who was a member of the AfroSpear, a group ...").
+        if child.dep_ == "appos" and child.tag_ in ("NN", "NNS") and _common(child) and not any(
+                c < child.i for c in clauses):
             nouns.add(child.lower_)
-    if root.dep_ == "compound" and root.head.tag_ in ("NN", "NNS") and root.head.i > root.i:
-        nouns.add(root.head.lower_)
+    head = root.head
+    if root.dep_ == "compound" and head.tag_ in ("NN", "NNS") and head.i > root.i and _common(head):
+        nouns.add(head.lower_)
     # The name in apposition after the noun: "the car buying website Parker's".
-    if root.dep_ == "appos" and root.head.tag_ in ("NN", "NNS") and root.head.i < root.i:
-        nouns.add(root.head.lower_)
+    if root.dep_ == "appos" and head.tag_ in ("NN", "NNS") and head.i < root.i and _common(head):
+        nouns.add(head.lower_)
     return nouns
+
+
+def _common(noun: Token) -> bool:
+    """Written as a common noun: lower case, or capitalised only to open a sentence."""
+    return noun.is_lower or bool(noun.is_sent_start and noun.text[1:].islower())
 
 
 def _left_modifiers(span: Span) -> list[Token]:
@@ -1123,7 +1273,7 @@ def _coordinated(span: Span) -> list[Token]:
     siblings = [c for c in root.children if c.dep_ == "conj"]
     if root.dep_ == "conj":
         siblings.append(root.head)
-        siblings.extend(c for c in root.head.children if c.dep_ == "conj" and c is not root)
+        siblings.extend(c for c in root.head.children if c.dep_ == "conj" and c.i != root.i)
     return siblings
 
 

@@ -90,6 +90,16 @@ NAME_DESCRIPTIONS: frozenset[str] = _words("""
 BUSINESS_NOUNS: frozenset[str] = _words("""
     division subsidiary unit marque conglomerate retailer lender insurer airline carrier chain
     """)
+# Nouns of organisation context that a person can be too: "Tom Goldstein, publisher of
+# SCOTUSblog", "producer Brian Grazer".
+ROLE_OR_ORG_NOUNS: frozenset[str] = _words("publisher producer operator maker owner")
+# What a business has and a person rarely does: "Sega's games", "Napster's subscribers".
+BUSINESS_ASSETS: frozenset[str] = _words("""
+    shares share profits profit revenue revenues sales games game console consoles software
+    products product services service stores shops customers subscribers staff employees
+    workforce boss founder chairman website network brand brands subsidiary division unit
+    stake headquarters factory factories plant plants phones handsets chips range
+    """)
 # Words for a nation's people, as adjective or noun ("Australian", "Briton", "Kenyans"). Sport
 # and wire copy write them before a name ("Australian Johnson", "Briton Paula Radcliffe");
 # they describe the person and are not part of the name.

@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span, Token
 
 from summarizer.actors import ActorIndex, possessive_follows
 from summarizer.coref import pair_quotation_marks
+from summarizer.org_nominals import is_organisation_nominal
 from summarizer.speech import (
     DESCRIBE_VERBS,
     EXPRESS_OBJECTS,
@@ -701,6 +702,11 @@ def _speaker_of_source(source: Token, index: ActorIndex) -> str | None:
             index, head_start, own_end)
         if named_inside:
             return named_inside
+        resolved = index.resolve_nominal(source)
+        if resolved:
+            return resolved
+    if is_organisation_nominal(source):
+        # "The company said": the organisation the text has been talking about.
         resolved = index.resolve_nominal(source)
         if resolved:
             return resolved
