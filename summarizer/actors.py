@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from summarizer import org_nominals
+from summarizer import org_nominals, person_nominals
 from summarizer.credits import HANDLE, credit_spans, inside
 from summarizer.entity_words import (
     BUSINESS_ASSETS,
@@ -207,6 +207,9 @@ class ActorIndex:
         self.mentions: list[Mention] = mentions
         self._starts: list[int] = [m.start for m in mentions]
         self._organisations: dict[str, org_nominals.Profile] = self._learn_organisations()
+        self._ages: dict[str, set[int]] = defaultdict(set)
+        self._words_before: dict[str, dict[int, str]] = defaultdict(dict)
+        self._learn_people_details()
         self._add_nominal_references()
 
     # --- building ---------------------------------------------------------------------
@@ -275,6 +278,11 @@ class ActorIndex:
                 tokens[0].doc[tokens[0].i - 1].lower_ in _MEMBER_DETERMINERS
                 or (tokens[0].doc[tokens[0].i - 1].lower_ == "the"
                     and not tokens[0].lower_.endswith("s"))):
+            return None
+        # "the Briton", "the Kenyan": a person the text named, referred to by nationality
+        # (`resolve_person_nominal`), not a place or a people.
+        if (len(tokens) == 1 and tokens[0].lower_ in DEMONYMS and tokens[0].i > 0
+                and tokens[0].doc[tokens[0].i - 1].lower_ == "the"):
             return None
         tokens = _with_cut_prefix(tokens, entity.type)
         kind_given: ActorType = entity.type
@@ -555,13 +563,58 @@ class ActorIndex:
         return {key: org_nominals.profile_of(descriptions.get(key, ()), group.names)
                 for key, group in self.groups.items() if group.type == "organization"}
 
+    def _learn_people_details(self) -> None:
+        """Each person's stated ages ("McIlroy, 28,", "the 28-year-old McIlroy") and the
+        word before each mention ("Briton Paula Radcliffe"), for `resolve_person_nominal`."""
+        for mention in self.mentions:
+            if self.groups[mention.key].type != "person":
+                continue
+            token = self.token_at(mention.paragraph, mention.start)
+            if token is None:
+                continue
+            doc = token.doc
+            end = token.i + len(mention.text.split())
+            age = person_nominals.age_after(doc[end: end + 3])
+            if token.i > 0:
+                age = age or person_nominals.age_of_phrase(doc[token.i - 1])
+                self._words_before[mention.key][mention.start] = doc[token.i - 1].text
+            if age is not None:
+                self._ages[mention.key].add(age)
+
     def _add_nominal_references(self) -> None:
-        """Count "the president" and "the company" wherever they name one actor
-        unambiguously."""
+        """Count "the president", "the company" and "the 28-year-old" wherever they name
+        one actor unambiguously."""
         for doc in self.docs:
             for token in doc:
                 if _is_definite_title(token) or org_nominals.is_organisation_nominal(token):
                     self.resolve_nominal(token, record=True)
+                elif person_nominals.nominal_of(token) is not None:
+                    self.resolve_person_nominal(token, record=True)
+
+    def resolve_person_nominal(self, head: Token, *, record: bool = True) -> str | None:
+        """The person "the 28-year-old" or "the Briton" (headed by `head`) names, or None
+        (see `summarizer.person_nominals`)."""
+        nominal = person_nominals.nominal_of(head)
+        if nominal is None:
+            return None
+        position = self.offset(head)
+        index = bisect.bisect_left(self._starts, position)
+        sentences: dict[str, list[int]] = defaultdict(list)
+        for mention in self.mentions[max(0, index - _LOOKBACK_MENTIONS): index]:
+            if self.groups[mention.key].type == "person":
+                sentences[mention.key].append(mention.sentence)
+        key = person_nominals.choose(nominal, self.sentence_of(head), (
+            person_nominals.Person(
+                key, frozenset(self._ages.get(key, ())),
+                person_nominals.descriptions_of(self.groups[key].roles,
+                                                self._words_before.get(key, {})),
+                tuple(found))
+            for key, found in sentences.items()))
+        if key is None:
+            return None
+        if record:
+            self.record(key, head, position)
+        return self.name_of(key)
 
     # --- questions from the quote analysis ----------------------------------------------
 

@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span, Token
 from summarizer.actors import ActorIndex, possessive_follows
 from summarizer.coref import pair_quotation_marks
 from summarizer.org_nominals import is_organisation_nominal
+from summarizer.person_nominals import age_of_phrase, nominal_of
 from summarizer.speech import (
     DESCRIBE_VERBS,
     EXPRESS_OBJECTS,
@@ -654,6 +655,10 @@ def _subjects(verb: Token) -> list[Token]:
     """The verb's subjects; in a parenthetical cue ("The EXPO, say the pages, ...") the parser
     may take the content's subject for the cue's too, so one after the verb wins."""
     subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+    if not subjects:
+        # "The 31-year-old insisted ...": the parser may leave the age phrase a modifier of
+        # the verb, with no subject at all.
+        subjects = [c for c in verb.lefts if age_of_phrase(c) is not None]
     after = [s for s in subjects if s.i > verb.i]
     if after and len(after) < len(subjects):
         return after
@@ -674,6 +679,9 @@ def _speaker_of_source(source: Token, index: ActorIndex) -> str | None:
         source = source.head.head  # "Clinton, who said ...": the relative clause's noun
     if source.lower_ in PRONOUNS:
         return index.resolve_pronoun(source)
+    if nominal_of(source) is not None:
+        # "said the 28-year-old", "the Briton said": the person the text described so.
+        return index.resolve_person_nominal(source) or _phrase_text(source)
     if _is_dateline(source):
         # "LONDON (Reuters) - Donald Trump said": the parser may take the dateline for the
         # subject; the name after it is the speaker, if any.

@@ -1,5 +1,5 @@
-"""Organisations named by what they are ("the company said") and the typing rules that keep
-people and firms apart, on small texts written for these cases."""
+"""Actors named by what they are ("the company said", "said the 28-year-old") and the typing
+rules that keep people and firms apart, on small texts written for these cases."""
 
 from __future__ import annotations
 
@@ -148,3 +148,39 @@ def test_capitalised_common_noun_is_not_an_organisation(pipeline: SpacyPipeline)
             "expect the budget to raise fuel duty.")
     names = {a.name for a in analyse(pipeline, text).actors}
     assert "Budget" not in names
+
+
+_RACE = ("Indoor trials\n\nJames Carver, 28, won the 800m in Sheffield on Saturday. Anna "
+         "Brook, 24, took the 400m.\n\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "speaker"),
+    [
+        pytest.param(_RACE + '"I am qualified now and that is what matters," said the '
+                     "28-year-old.", "I am qualified now and that is what matters",
+                     "James Carver", id="age-given-after-the-name"),
+        pytest.param(_RACE + "The 24-year-old insisted she would race in Madrid.",
+                     "she would race in Madrid", "Anna Brook",
+                     id="age-phrase-the-parser-leaves-without-a-subject"),
+        pytest.param("Marathon\n\nBriton Paula Radcliffe won in New York. \"It was a "
+                     "great day,\" the Briton said.", "It was a great day", "Paula Radcliffe",
+                     id="nationality-given-before-the-name"),
+    ],
+)
+def test_person_nominal_speaker_is_the_person(
+        pipeline: SpacyPipeline, text: str, quote: str, speaker: str) -> None:
+    found = {q.text.strip(" ,"): q.speaker for q in analyse(pipeline, text).quotes}
+    assert found.get(quote) == speaker, found
+
+
+def test_age_no_one_was_given_names_no_one_among_two(pipeline: SpacyPipeline) -> None:
+    """Two people of stated ages, and the nominal gives a third age: no guess."""
+    people = analyse(pipeline, _RACE + "The 31-year-old said the track was slow.")
+    assert speakers(people).get("the track was slow") == "The 31-year-old"
+
+
+def test_nationality_nominal_is_not_an_actor(pipeline: SpacyPipeline) -> None:
+    people = analyse(pipeline, "Marathon\n\nBriton Paula Radcliffe won in New York. "
+                               "\"It was a great day,\" the Briton said.")
+    assert [a.name for a in people.actors if a.type != "place"] == ["Paula Radcliffe"]
