@@ -39,6 +39,8 @@ _SPEAKER_WEIGHT = 3.0
 _SUBJECT_WEIGHT = 2.0
 _OTHER_WEIGHT = 1.0
 _DECAY = 0.5
+# A subject of a clause embedded in another counts this share of a main subject.
+_EMBEDDED_FACTOR = 0.5
 # The runner-up's salience, as a share of the best's, from which the choice is a guess.
 _AMBIGUOUS_SHARE = 0.8
 # How far a pronoun speaker's own antecedent chain is followed (each link looks back again).
@@ -385,12 +387,24 @@ def _head_of_mention(token: Token, length: int) -> Token:
 def _role_weight(head: Token) -> float:
     """How salient a reference is by its role in the sentence."""
     if head.dep_ in _SUBJECTS:
-        return _SPEAKER_WEIGHT if head.head.lower_ in SPEECH_VERBS else _SUBJECT_WEIGHT
+        weight = _SPEAKER_WEIGHT if head.head.lower_ in SPEECH_VERBS else _SUBJECT_WEIGHT
+        # The subject of an embedded clause ("Clarke said he backed the plans when Blunkett
+        # argued for them") is less salient than the sentence's own subject.
+        return weight * _EMBEDDED_FACTOR if _is_embedded(head.head) else weight
     if head.dep_ == "pobj" and head.head.lower_ == "to" and head.head.head.lower_ == "according":
         return _SPEAKER_WEIGHT
     if head.dep_ == "appos" and head.head.dep_ in _SUBJECTS:
         return _role_weight(head.head)
     return _OTHER_WEIGHT
+
+
+def _is_embedded(verb: Token) -> bool:
+    """True when `verb` heads a subordinate clause (a "when" clause, a relative clause), not
+    the sentence's main clause or one joined to it by "and". A reported clause is not
+    counted: the parser often hangs an inverted cue ("..., said the woman") as one."""
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    return verb.dep_ in ("advcl", "relcl", "acl")
 
 
 _RESOLVERS: weakref.WeakKeyDictionary[ActorIndex, _Resolver] = weakref.WeakKeyDictionary()

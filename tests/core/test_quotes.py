@@ -370,3 +370,13 @@ def test_content_keeps_no_orphan_quotation_mark(pipeline: SpacyPipeline) -> None
     texts = [q.text for q in people.quotes]
     assert any(t.startswith("it is more likely than not that the ban") for t in texts), texts
     assert any('"motives of some countries"' in t for t in texts), texts
+
+
+def test_subject_of_a_subordinate_clause_is_less_salient(pipeline: SpacyPipeline) -> None:
+    """'he said' after "Clarke said ... when Blunkett argued ...": the main clause's speaker,
+    not the subject of the "when" clause."""
+    text = ("Cards plan\n\nBut Mr Clarke said he had backed the plans when Mr Blunkett argued "
+            "for them in Cabinet. \"Cards are a means to a more secure society,\" he said.")
+    _, people = analyse(pipeline, text)
+    found = {q.text.strip(" ,"): q.speaker for q in people.quotes}
+    assert found.get("Cards are a means to a more secure society") == "Clarke", found
