@@ -274,8 +274,10 @@ def same_speaker(predicted: str | None, gold: str) -> bool:
     predicted_words = _words(predicted)
     if not predicted_words:
         return False
+    # The predicted name's head is its last word, not its role's ("Claire McCaskill //
+    # Senator" is McCaskill).
     return _head_word(gold_words) in predicted_words or _head_word(
-        _words(predicted.split(" / ")[0])
+        _words((_without_role(predicted) or "").split(" / ")[0])
     ) in gold_words
 
 

@@ -86,6 +86,21 @@ _QUOTE_WEIGHT = 1.5
 # cites ("Fiat mulls Ferrari market listing ... the Financial Times has reported").
 _HEADLINE_WEIGHT = 1.5
 _MAX_ROLE_TOKENS = 12
+# The title an honorific before a name gives ("Sen. Ted Cruz" is "the senator"; "Cardinal
+# Cormac Murphy-O'Connor" is "the cardinal").
+_TITLE_OF_HONORIFIC: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("sen", "sen.", "senator"), ("senator",)),
+    **dict.fromkeys(("gov", "gov.", "governor"), ("governor",)),
+    **dict.fromkeys(("rep", "rep."), ("representative", "congressman", "congresswoman")),
+    **dict.fromkeys(("gen", "gen."), ("general",)),
+    **dict.fromkeys(("col", "col."), ("colonel",)),
+    **dict.fromkeys(("adm", "adm."), ("admiral",)),
+    **dict.fromkeys(("prof", "prof."), ("professor",)),
+    **{word: (word,) for word in (
+        "president", "judge", "justice", "mayor", "minister", "premier", "chancellor", "king",
+        "queen", "prince", "princess", "pope", "cardinal", "archbishop", "bishop", "rabbi",
+        "imam", "pastor", "sheikh", "coach", "senator", "governor")},
+}
 _REFERRING_ADJECTIVES = frozenset({"same", "aforementioned", "latter", "very", "other"})
 # How far back (in mentions) "the president" looks for the holder named last.
 _LOOKBACK_MENTIONS = 400
@@ -139,6 +154,9 @@ class _Group:
     type: ActorType
     names: Counter[str] = field(default_factory=Counter)
     roles: list[str] = field(default_factory=list)
+    # Title words the person is written with ("Sen. Cruz" -> senator), for "the senator".
+    titles: set[str] = field(default_factory=set)
+    first_title: str | None = None
     gender: str | None = None
     references: set[int] = field(default_factory=set)
     paragraphs: set[int] = field(default_factory=set)
@@ -528,6 +546,12 @@ class ActorIndex:
         role = _role_of(name)
         if role:
             group.roles.append(role)
+        before = token.doc[token.i - 1] if token.i > 0 else None
+        # Written as a title: capitalised ("Judge Curiel"; not "the judge Trump attacked").
+        if before is not None and before.text[:1].isupper():
+            titles = _TITLE_OF_HONORIFIC.get(before.lower_, ())
+            group.titles.update(titles)
+            group.first_title = group.first_title or (titles[0] if titles else None)
         previous = mention.honorific
         if previous in FEMALE_HONORIFICS or (role and _mentions_any(role, ("spokeswoman",))):
             group.gender = group.gender or "female"
@@ -665,11 +689,11 @@ class ActorIndex:
         if candidates is None:
             candidates = self._holders[(" ".join(wanted), detail)] = [
                 group for group in self.groups.values()
-                if group.type == "person" and any(
+                if group.type == "person" and (any(
                     all(_mentions_any(role, (word,)) for word in wanted)
                     and detail in role.lower()
                     for role in group.roles
-                )
+                ) or (wanted == (head.lower_,) and not detail and head.lower_ in group.titles))
             ]
         if not candidates:
             return None
@@ -760,7 +784,8 @@ class ActorIndex:
             name = self.name_of(group.key)
             aliases = tuple(sorted(n for n in group.names if n != name))
             result.append(Actor(
-                name=name, type=group.type, role=_best_role(group.roles), aliases=aliases,
+                name=name, type=group.type, aliases=aliases,
+                role=_best_role(group.roles) or _title_role(group),
                 mentions=len(group.references), paragraphs=tuple(sorted(group.paragraphs)),
             ))
         return tuple(result)
@@ -1576,6 +1601,12 @@ def _role_text(span: Span) -> str | None:
     if any(t.ent_type_ == "PERSON" for t in tokens):
         return None
     return span.doc[tokens[0].i: tokens[-1].i + 1].text
+
+
+def _title_role(group: _Group) -> str | None:
+    """For a person the article describes only by an honorific ("Sen. Bernie Sanders"),
+    that title as the role ("Senator")."""
+    return group.first_title.capitalize() if group.first_title else None
 
 
 def _best_role(roles: Sequence[str]) -> str | None:

@@ -184,3 +184,18 @@ def test_nationality_nominal_is_not_an_actor(pipeline: SpacyPipeline) -> None:
     people = analyse(pipeline, "Marathon\n\nBriton Paula Radcliffe won in New York. "
                                "\"It was a great day,\" the Briton said.")
     assert [a.name for a in people.actors if a.type != "place"] == ["Paula Radcliffe"]
+
+
+def test_title_written_before_the_name_resolves_the_title(pipeline: SpacyPipeline) -> None:
+    """ "Sen. Ted Cruz ... The senator said": the honorific is the title; it also becomes the
+    role when the article gives no other."""
+    people = analyse(pipeline, "Tax debate\n\nSen. Ted Cruz spoke in Houston on Monday. The "
+                               "senator said taxes were too high.")
+    assert speakers(people).get("taxes were too high") == "Ted Cruz"
+    assert {a.name: a.role for a in people.actors}["Ted Cruz"] == "Senator"
+
+
+def test_lower_case_title_before_a_name_is_not_the_persons(pipeline: SpacyPipeline) -> None:
+    people = analyse(pipeline, "Court row\n\nDonald Trump attacked the ruling. The federal "
+                               "judge Trump was referring to is Gonzalo Curiel.")
+    assert {a.name: a.role for a in people.actors}["Donald Trump"] is None
