@@ -200,9 +200,13 @@ def _direct_quotes(article: Article, docs: Sequence[Doc], index: ActorIndex,
                 previous_segment = segment
                 continue
             previous, previous_segment = None, segment
-            if not _introduced_by_colon(article, segment, docs, index, found):
+            if _introduced_by_colon(article, segment, docs, index, found):
+                previous = found[-1]
                 continue
-            previous = found[-1]
+            framed = _framed_by_speaker(doc, paragraph.start, segment, index)
+            if framed is not None:
+                previous = framed
+                found.append(framed)
             continue
         token, cue_text = cue
         cue_offset = paragraph.start + token.idx
@@ -230,6 +234,60 @@ def _direct_quotes(article: Article, docs: Sequence[Doc], index: ActorIndex,
         found.append(previous)
         previous_segment = segment
     return found
+
+
+def _framed_by_speaker(doc: Doc, base: int, segment: _Segment,
+                       index: ActorIndex) -> _Found | None:
+    """A quotation standing as a sentence of its own, with no cue, between sentences
+    about one person: `Mr Negroponte ... conceded this was ambitious. "Nokia make ..."`
+    The person is the speaker when the sentence before has them as the subject of a verb of
+    saying, or the sentences before and after both have them as subject."""
+    sentences = list(doc.sents)
+    local = segment.start - base
+    at = next((k for k, sent in enumerate(sentences)
+               if sent.start_char <= local < sent.end_char), None)
+    if at is None or at == 0:
+        return None
+    sentence = sentences[at]
+    outside = [t for t in sentence if not (local - 1 <= t.idx < segment.end - base + 1)]
+    if any(not t.is_punct for t in outside):
+        return None  # words of its own around the quote: not a standalone quotation
+    before = _main_subject(sentences[at - 1])
+    if before is None:
+        return None
+    subject, verb = before
+    speaker = _person_named(subject, index)
+    if speaker is None:
+        return None
+    after = _main_subject(sentences[at + 1]) if at + 1 < len(sentences) else None
+    # "... but conceded this was ambitious": the verb of saying joined to the main one.
+    said = next((v for v in (verb, *(c for c in verb.children if c.dep_ == "conj"))
+                 if v.lower_ in SPEECH_VERBS), None)
+    again = after is not None and _person_named(after[0], index) == speaker
+    if said is None and not again:
+        return None
+    cue = said if said is not None else verb
+    return _Found(speaker, cue.text, [(segment.start, segment.end)], "direct",
+                  segment.paragraph, base + cue.idx)
+
+
+def _main_subject(sentence: Span) -> tuple[Token, Token] | None:
+    """The subject of the sentence's main verb, with the verb."""
+    verb = sentence.root
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+    return (subjects[0], verb) if subjects else None
+
+
+def _person_named(subject: Token, index: ActorIndex) -> str | None:
+    """The canonical name of the person `subject` refers to (a name or a pronoun), else
+    None."""
+    if subject.lower_ in PRONOUNS:
+        name = index.resolve_pronoun(subject)
+    else:
+        covering = index.mention_covering(index.offset(subject))
+        name = index.name_of(covering.key) if covering is not None else None
+    group = index.group_named(name) if name else None
+    return name if group is not None and group.type == "person" else None
 
 
 def _opens_with_label(doc: Doc, base: int, segment: _Segment) -> bool:

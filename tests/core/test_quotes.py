@@ -380,3 +380,33 @@ def test_subject_of_a_subordinate_clause_is_less_salient(pipeline: SpacyPipeline
     _, people = analyse(pipeline, text)
     found = {q.text.strip(" ,"): q.speaker for q in people.quotes}
     assert found.get("Cards are a means to a more secure society") == "Clarke", found
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "speaker"),
+    [
+        pytest.param("Laptops\n\nMaria Lopez wants schools to use them but conceded this was "
+                     "ambitious. \"Phone makers sell millions a year, so we can too.\" She "
+                     "plans a launch in May.",
+                     "Phone makers sell millions a year, so we can too.", "Maria Lopez",
+                     id="after-a-verb-of-saying"),
+        pytest.param("Laptops\n\nMaria Lopez set up two schools in Peru. \"We put in twenty "
+                     "laptops and only one has broken.\" She plans a launch in May.",
+                     "We put in twenty laptops and only one has broken.", "Maria Lopez",
+                     id="between-sentences-about-the-speaker"),
+    ],
+)
+def test_standalone_quotation_framed_by_its_speaker(pipeline: SpacyPipeline, text: str,
+                                                    quote: str, speaker: str) -> None:
+    _, people = analyse(pipeline, text)
+    found = {q.text: q.speaker for q in people.quotes}
+    assert found.get(quote) == speaker, found
+
+
+def test_standalone_quotation_without_a_frame_is_left_out(pipeline: SpacyPipeline) -> None:
+    """No verb of saying before it and another subject after it: whose words these are is a
+    guess, and a wrong name is worse than none."""
+    _, people = analyse(pipeline, "Laptops\n\nMaria Lopez set up two schools in Peru. \"We "
+                                  "put in twenty laptops and only one has broken.\" The "
+                                  "ministry plans a launch in May.")
+    assert [q.text for q in people.quotes] == []
