@@ -49,6 +49,8 @@ from summarizer.entity_words import (
     OWNING_NOUNS,
     OWNING_VERBS,
     PERSON_NOUNS,
+    PRIZE_EMBLEMS,
+    PRIZE_METALS,
     PRODUCT_NOUNS,
     ROLE_OR_ORG_NOUNS,
     WORK_NOUNS,
@@ -1240,6 +1242,8 @@ def _is_not_an_actor(span: Span, text: str) -> bool:
     if " ".join(words) in NON_ACTOR_NAMES or words[-1] in NON_ACTOR_NAMES:
         return True
     if any(word in EVENT_WORDS or word in EXTRA_EVENT_WORDS for word in words):
+        return True
+    if len(words) == 2 and words[0] in PRIZE_METALS and words[1] in PRIZE_EMBLEMS:
         return True
     if len(words) > 1 and words[-1] in _RULE_WORDS:
         return True  # "the Obama Power Plant Rules", "the Paris Agreement": what binds

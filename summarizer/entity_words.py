@@ -25,6 +25,12 @@ INTERJECTIONS: frozenset[str] = _words("""
 # Words that make a capitalised name an event (beside `speech.EVENT_WORDS`): "Iowa Caucus".
 EXTRA_EVENT_WORDS: frozenset[str] = _words("""
     caucus caucuses summit referendum awards oscars prix oscar emmys grammys baftas
+    indoors indoor games trials
+    """)
+# A prize named by its metal and its emblem: "Golden Lion", "Silver Bear", "Golden Globe".
+PRIZE_METALS: frozenset[str] = _words("golden gold silver bronze crystal")
+PRIZE_EMBLEMS: frozenset[str] = _words("""
+    lion bear globe globes palm palme ball boot shoe raspberry osella shell leopard
     """)
 # Nouns that say the name right before them, or right after them, is a product: "the first
 # Macintosh computer", "its Lisa computer", "a used Cooper S car".

@@ -255,3 +255,17 @@ def test_strong_context_outweighs_repeated_recogniser_slips(pipeline: SpacyPipel
         "may lose millions of euros. Flights were delayed for an hour, Lufthansa said. "
         "Lufthansa accounts for most flights at Frankfurt."))
     assert actors["Lufthansa"].type == "organization"
+
+
+def test_prizes_and_meetings_are_not_actors(pipeline: SpacyPipeline) -> None:
+    """A prize named by metal and emblem, and a sports meeting, are things, not actors,
+    whatever type the recogniser gives them."""
+    article = article_from_text(
+        "Festival\n\nThe film won the Golden Lion in Venice. Sara Holm will run at the European "
+        "Indoors in March.", source="t")
+    entities = given_entities(article, {
+        "Golden Lion": "organization", "European Indoors": "organization",
+        "Sara Holm": "person", "Venice": "place",
+    })
+    people = analyse_people(article, pipeline.parse(article), entities)
+    assert sorted(a.name for a in people.actors) == ["Sara Holm", "Venice"]
