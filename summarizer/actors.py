@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from summarizer import org_nominals, person_nominals
+from summarizer.coref import PronounResolver
 from summarizer.credits import HANDLE, credit_spans, inside
 from summarizer.entity_words import (
     BUSINESS_ASSETS,
@@ -55,6 +56,7 @@ from summarizer.entity_words import (
     ROLE_OR_ORG_NOUNS,
     WORK_NOUNS,
 )
+from summarizer.people_settings import DEFAULT_PEOPLE_SETTINGS, PeopleSettings
 from summarizer.speech import (
     EVENT_WORDS,
     FEMALE_HONORIFICS,
@@ -76,17 +78,7 @@ from summarizer.types import Actor, ActorType, Article, Entity
 _POSSESSIVE = re.compile(r"(?:['’‘`]s|['’‘`])$")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _HAS_LETTER = re.compile(r"[^\W\d_]")
-# How much one mention of each type counts towards salience: a place or a nationality is
-# named far more often than it acts, so a person quoted three times outranks "Russia".
-_TYPE_WEIGHT: dict[ActorType, float] = {
-    "person": 1.0, "organization": 1.0, "place": 0.4, "group": 0.25,
-}
-# Being quoted counts with diminishing returns too: one quote from a wire service must not
-# outrank the head of state the story names three times.
-_QUOTE_WEIGHT = 1.5
-# Being named in the headline: the story's main subject comes first, before the outlet it
-# cites ("Fiat mulls Ferrari market listing ... the Financial Times has reported").
-_HEADLINE_WEIGHT = 1.5
+# A role longer than this many words is a clause, not a title.
 _MAX_ROLE_TOKENS = 12
 # The title an honorific before a name gives ("Sen. Ted Cruz" is "the senator"; "Cardinal
 # Cormac Murphy-O'Connor" is "the cardinal").
@@ -104,8 +96,6 @@ _TITLE_OF_HONORIFIC: dict[str, tuple[str, ...]] = {
         "imam", "pastor", "sheikh", "coach", "senator", "governor")},
 }
 _REFERRING_ADJECTIVES = frozenset({"same", "aforementioned", "latter", "very", "other"})
-# How far back (in mentions) "the president" looks for the holder named last.
-_LOOKBACK_MENTIONS = 400
 # The non-speech tags a one-word entity may not carry ("Meetings" tagged NNS is a capitalised
 # common noun at the start of a broken sentence, not an organisation).
 _NOT_NAME_TAGS = frozenset(
@@ -182,10 +172,15 @@ class ActorIndex:
         article: the article the docs and entities belong to.
         docs: one spaCy Doc per paragraph.
         entities: entity mentions with offsets into `article.text`.
+        settings: the tunable numbers of ranking and nominal resolution.
     """
 
-    def __init__(self, article: Article, docs: Sequence[Doc], entities: Sequence[Entity]) -> None:
+    def __init__(self, article: Article, docs: Sequence[Doc], entities: Sequence[Entity],
+                 settings: PeopleSettings = DEFAULT_PEOPLE_SETTINGS) -> None:
         self.article = article
+        self.settings = settings
+        # Pronoun resolution reads the finished index; built on the first pronoun.
+        self._pronouns: PronounResolver | None = None
         self.docs = docs
         self._doc_index: dict[int, int] = {id(doc): i for i, doc in enumerate(docs)}
         self._sentence_ids: list[dict[int, int]] = _number_sentences(docs)
@@ -217,7 +212,8 @@ class ActorIndex:
         mentions = [m for m in (self._clean(e) for e in entities) if m is not None]
         mentions.extend(self._missing_organisations(mentions))
         mentions.extend(self._missing_people(mentions))
-        mentions = _drop_things(mentions, self._labelled_things)
+        mentions = _drop_things(mentions, self._labelled_things,
+                                settings.entities.thing_share)
         mentions.sort(key=lambda m: m.start)
         self.groups: dict[str, _Group] = {}
         self._by_name: dict[str, _Group] | None = None
@@ -467,7 +463,8 @@ class ActorIndex:
         by_key: dict[str, list[Mention]] = defaultdict(list)
         for mention in mentions:
             by_key[_name_key(mention.text)].append(mention)
-        variants = _spelling_variants(by_key, self.article.text)
+        variants = _spelling_variants(by_key, self.article.text,
+                                       self.settings.entities.min_variant_length)
         for variant, key in variants.items():
             by_key[key].extend(by_key.pop(variant))
         votes = {key: _votes(group) for key, group in by_key.items()}
@@ -626,7 +623,7 @@ class ActorIndex:
         position = self.offset(head)
         index = bisect.bisect_left(self._starts, position)
         sentences: dict[str, list[int]] = defaultdict(list)
-        for mention in self.mentions[max(0, index - _LOOKBACK_MENTIONS): index]:
+        for mention in self._mentions_before(index):
             if self.groups[mention.key].type == "person":
                 sentences[mention.key].append(mention.sentence)
         key = person_nominals.choose(nominal, self.sentence_of(head), (
@@ -635,7 +632,7 @@ class ActorIndex:
                 person_nominals.descriptions_of(self.groups[key].roles,
                                                 self._words_before.get(key, {})),
                 tuple(found))
-            for key, found in sentences.items()))
+            for key, found in sentences.items()), self.settings.nominals)
         if key is None:
             return None
         if record:
@@ -663,9 +660,9 @@ class ActorIndex:
     def resolve_pronoun(self, pronoun: Token) -> str | None:
         """The actor a third-person pronoun refers to, or None when unsure (see
         `summarizer.coref`); a resolved reference is recorded."""
-        from summarizer.coref import resolve_pronoun
-
-        key = resolve_pronoun(self, pronoun)
+        if self._pronouns is None:
+            self._pronouns = PronounResolver(self)
+        key = self._pronouns.resolve(pronoun)
         if key is None:
             return None
         self.record(key, pronoun, self.offset(pronoun))
@@ -712,12 +709,12 @@ class ActorIndex:
         position = self.offset(head)
         index = bisect.bisect_left(self._starts, position)
         sentences: dict[str, list[int]] = defaultdict(list)
-        for mention in self.mentions[max(0, index - _LOOKBACK_MENTIONS): index]:
+        for mention in self._mentions_before(index):
             if mention.key in self._organisations:
                 sentences[mention.key].append(mention.sentence)
         key = org_nominals.choose(head, self.sentence_of(head), (
             org_nominals.Candidate(key, self._organisations[key], tuple(found))
-            for key, found in sentences.items()))
+            for key, found in sentences.items()), self.settings.nominals)
         if key is None:
             return None
         if record:
@@ -729,12 +726,16 @@ class ActorIndex:
                 group.roles.append(org_nominals.phrase_of(head))
         return self.name_of(key)
 
+    def _mentions_before(self, index: int) -> list[Mention]:
+        """The mentions a nominal at mention position `index` looks back over."""
+        return self.mentions[max(0, index - self.settings.nominals.lookback_mentions): index]
+
     def _latest_before(self, groups: Sequence[_Group], position: int) -> _Group:
         """Of `groups`, the one referred to last before `position`: a walk back over the
         nearest mentions, not a scan of every reference."""
         keys = {group.key: group for group in groups}
         index = bisect.bisect_left(self._starts, position)
-        for mention in reversed(self.mentions[max(0, index - _LOOKBACK_MENTIONS): index]):
+        for mention in reversed(self._mentions_before(index)):
             if mention.key in keys:
                 return keys[mention.key]
         return max(groups, key=lambda g: g.first)
@@ -797,9 +798,11 @@ class ActorIndex:
         # Mentions count with diminishing returns: the country a story is set in is named
         # in every paragraph, yet the people who act and speak in it are what a reader wants.
         position = 1.0 - group.first / total
-        return (_TYPE_WEIGHT[group.type] * (1.0 + math.log(len(group.references)))
-                + _QUOTE_WEIGHT * math.log1p(group.quotes) + position
-                + _HEADLINE_WEIGHT * _TYPE_WEIGHT[group.type] * self._in_headline(group))
+        ranking = self.settings.ranking
+        weight = ranking.type_weight[group.type]
+        return (weight * (1.0 + math.log(len(group.references)))
+                + ranking.quote_weight * math.log1p(group.quotes) + position
+                + ranking.headline_weight * weight * self._in_headline(group))
 
     def _in_headline(self, group: _Group) -> bool:
         """The headline names the actor (by any of its names): the story is about it."""
@@ -1047,13 +1050,11 @@ def _model_evidence(span: Span, names: frozenset[str]) -> float:
     return 0.0
 
 
-# A name is a thing, not an actor, when at least this share of its mentions says so.
-_THING_SHARE = 1 / 3
-
-
-def _drop_things(mentions: list[Mention], labelled: Counter[str]) -> list[Mention]:
+def _drop_things(mentions: list[Mention], labelled: Counter[str],
+                 share_needed: float) -> list[Mention]:
     """Mentions of names that the article treats as products or works: enough of their
-    mentions say so, and more strongly than any mention says person or organisation.
+    mentions say so (`share_needed` of them), and more strongly than any mention says
+    person or organisation.
     `labelled` counts, per name key, the mentions already dropped because the recogniser
     labelled them a work, product, event or law: each is strong evidence for the others."""
     by_key: dict[str, list[Mention]] = defaultdict(list)
@@ -1065,7 +1066,7 @@ def _drop_things(mentions: list[Mention], labelled: Counter[str]) -> list[Mentio
         thing = sum(m.thing for m in group) + _STRONG_VOTE * extra
         actor = sum(m.evidence for m in group if m.evidence >= _STRONG_VOTE and not m.thing)
         share = (sum(1 for m in group if m.thing) + extra) / (len(group) + extra)
-        if thing and share >= _THING_SHARE and thing > actor:
+        if thing and share >= share_needed and thing > actor:
             things.add(key)
     return [m for m in mentions if _name_key(m.text) not in things]
 
@@ -1499,11 +1500,10 @@ def _shared_name_owner(candidates: Sequence[str], paragraph: int,
 
 
 _FUNCTION_WORDS = frozenset(("of", "the", "and", "for", "in", "on", "at", "to", "&"))
-# First names shorter than this are never taken for spellings of each other ("Dan"/"Don").
-_MIN_VARIANT_LENGTH = 5
 
 
-def _spelling_variants(by_key: dict[str, list[Mention]], text: str) -> dict[str, str]:
+def _spelling_variants(by_key: dict[str, list[Mention]], text: str,
+                       min_length: int) -> dict[str, str]:
     """Full names that are spellings of one person's ("Victor Makarov" -> "Viktor Makarov"):
     the same surname exactly, and first names of five letters or more, with the same first
     letter, one edit apart. Each maps to the spelling used most (else first). A surname
@@ -1513,7 +1513,7 @@ def _spelling_variants(by_key: dict[str, list[Mention]], text: str) -> dict[str,
     result: dict[str, str] = {}
     surnames = {key.split()[-1] for key in full}
     for key, mentions in by_key.items():
-        if " " in key or key in surnames or len(key) < _MIN_VARIANT_LENGTH:
+        if " " in key or key in surnames or len(key) < min_length:
             continue
         if not any(possessive_follows(text, m.end) for m in mentions):
             continue
@@ -1525,7 +1525,7 @@ def _spelling_variants(by_key: dict[str, list[Mention]], text: str) -> dict[str,
             first, surname = one.split()
             other_first, other_surname = other.split()
             if (surname != other_surname or first[0] != other_first[0]
-                    or min(len(first), len(other_first)) < _MIN_VARIANT_LENGTH
+                    or min(len(first), len(other_first)) < min_length
                     or not _one_edit_apart(first, other_first)):
                 continue
             keep, drop = sorted((one, other), key=lambda k: (-len(by_key[k]),

@@ -20,31 +20,18 @@ A salience model in the manner of Lappin and Leass (1994), kept small:
 from __future__ import annotations
 
 import re
-import weakref
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span, Token
 
+from summarizer.people_settings import CorefSettings
 from summarizer.speech import FEMALE_NOUNS, MALE_NOUNS, PRONOUNS, SPEECH_VERBS, TITLE_WORDS
 
 if TYPE_CHECKING:
     from summarizer.actors import ActorIndex
 
-# How many sentences before the pronoun's own are searched.
-_LOOKBACK_SENTENCES = 3
-# Salience of one reference by role; halved per sentence back.
-_SPEAKER_WEIGHT = 3.0
-_SUBJECT_WEIGHT = 2.0
-_OTHER_WEIGHT = 1.0
-_DECAY = 0.5
-# A subject of a clause embedded in another counts this share of a main subject.
-_EMBEDDED_FACTOR = 0.5
-# The runner-up's salience, as a share of the best's, from which the choice is a guess.
-_AMBIGUOUS_SHARE = 0.8
-# How far a pronoun speaker's own antecedent chain is followed (each link looks back again).
-_MAX_CHAIN = 6
 _SUBJECTS = ("nsubj", "nsubjpass")
 _GENDERED_PRONOUNS = {"he": "male", "him": "male", "his": "male", "himself": "male",
                       "she": "female", "her": "female", "hers": "female", "herself": "female"}
@@ -162,11 +149,13 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
-class _Resolver:
-    """The per-article state of pronoun resolution (built on first use)."""
+class PronounResolver:
+    """The per-article state of pronoun resolution; the `ActorIndex` owns one, built on
+    first use."""
 
     def __init__(self, index: ActorIndex) -> None:
         self.index = index
+        self.settings: CorefSettings = index.settings.coref
         self.doc_number: dict[int, int] = {id(doc): i for i, doc in enumerate(index.docs)}
         self.sentences: dict[int, Span] = {
             index.sentence_of(sentence[0]): sentence
@@ -196,11 +185,11 @@ class _Resolver:
             token = self.index.token_at(mention.paragraph, mention.start)
             if token is None or self.in_quotes(token):
                 continue
-            head = _head_of_mention(token, mention.end - mention.start)
+            head = _head_of_mention(token, mention.end - mention.start, self.settings)
             # A name the recogniser ran over a sentence break ("... Malcolm X. Attallah
             # Shabazz recalled ...") counts in the sentence where its head has its role.
             self.references[self.index.sentence_of(head)].append(
-                _Reference(mention.start, mention.key, _role_weight(head)))
+                _Reference(mention.start, mention.key, _role_weight(head, self.settings)))
 
     def _collect_nominals(self) -> None:
         """Unnamed subjects ("the woman said", "The report also provided"): they take the
@@ -218,7 +207,7 @@ class _Resolver:
                 group = self.index.group_named(holder) if holder else None
                 key = group.key if group is not None else None
                 self.references[self.index.sentence_of(token)].append(_Reference(
-                    offset, key or _nominal_key(token), _role_weight(token)))
+                    offset, key or _nominal_key(token), _role_weight(token, self.settings)))
 
     def _collect_surnames(self) -> None:
         """A person's name the recogniser missed ("Ebeling reminisced ..."): a proper noun that
@@ -245,7 +234,7 @@ class _Resolver:
                     continue
                 sentence = self.index.sentence_of(token)
                 self.references[sentence].append(
-                    _Reference(offset, last_key[token.text], _role_weight(token)))
+                    _Reference(offset, last_key[token.text], _role_weight(token, self.settings)))
 
     def _learn_genders(self) -> None:
         """Each person's gender: a title first; else gendered role nouns and pronouns that
@@ -298,7 +287,7 @@ class _Resolver:
         if position in self.memo:
             return self.memo[position]
         kind = PRONOUNS.get(pronoun.lower_)
-        if kind not in ("male", "female", "plural", "neuter") or depth > _MAX_CHAIN:
+        if kind not in ("male", "female", "plural", "neuter") or depth > self.settings.max_chain:
             return None
         self.memo[position] = None  # a chain that comes back here finds nothing
         number = self.index.sentence_of(pronoun)
@@ -306,18 +295,19 @@ class _Resolver:
         back = 0
         # Distance counts narrative sentences only: a run of quoted sentences is one
         # speaker's words and does not push that speaker out of reach.
-        while back <= _LOOKBACK_SENTENCES and number >= 0 and number in self.sentences:
+        while back <= self.settings.lookback_sentences and number >= 0 and number in self.sentences:
             for reference in self._references_in(number, depth):
                 if reference.offset >= position:
                     continue
                 if self._agrees(reference.key, kind):
-                    salience[reference.key] += reference.weight * _DECAY ** back
+                    salience[reference.key] += reference.weight * self.settings.decay ** back
             if self._narrative(number):
                 back += 1
             number -= 1
         ranked = sorted(salience.items(), key=lambda item: -item[1])[:2]
         chosen: str | None = None
-        if ranked and (len(ranked) == 1 or ranked[1][1] < _AMBIGUOUS_SHARE * ranked[0][1]):
+        share = self.settings.ambiguous_share
+        if ranked and (len(ranked) == 1 or ranked[1][1] < share * ranked[0][1]):
             chosen = ranked[0][0]
         if chosen is not None and chosen.startswith(_NOMINAL):
             chosen = None  # "the woman ... she said": someone the article does not name
@@ -330,7 +320,8 @@ class _Resolver:
         for token in self._pronoun_speakers(sentence):
             key = self.resolve(token, depth + 1)
             if key is not None:
-                references.append(_Reference(self.index.offset(token), key, _SPEAKER_WEIGHT))
+                references.append(_Reference(self.index.offset(token), key,
+                                             self.settings.speaker_weight))
         return references
 
     def _narrative(self, sentence: int) -> bool:
@@ -373,7 +364,7 @@ def _nominal_agrees(key: str, kind: str) -> bool:
     return number == "singular" and gender == "thing"
 
 
-def _head_of_mention(token: Token, length: int) -> Token:
+def _head_of_mention(token: Token, length: int, settings: CorefSettings) -> Token:
     """The syntactic head of the mention starting at `token` and `length` chars long."""
     doc = token.doc
     end = token.idx + length
@@ -381,21 +372,22 @@ def _head_of_mention(token: Token, length: int) -> Token:
     inside = {t.i for t in tokens}
     heads = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
     # Several heads when the span is not one phrase: the one with the most salient role.
-    return max(heads, key=_role_weight) if heads else token
+    return max(heads, key=lambda t: _role_weight(t, settings)) if heads else token
 
 
-def _role_weight(head: Token) -> float:
+def _role_weight(head: Token, settings: CorefSettings) -> float:
     """How salient a reference is by its role in the sentence."""
     if head.dep_ in _SUBJECTS:
-        weight = _SPEAKER_WEIGHT if head.head.lower_ in SPEECH_VERBS else _SUBJECT_WEIGHT
+        speaks = head.head.lower_ in SPEECH_VERBS
+        weight = settings.speaker_weight if speaks else settings.subject_weight
         # The subject of an embedded clause ("Clarke said he backed the plans when Blunkett
         # argued for them") is less salient than the sentence's own subject.
-        return weight * _EMBEDDED_FACTOR if _is_embedded(head.head) else weight
+        return weight * settings.embedded_factor if _is_embedded(head.head) else weight
     if head.dep_ == "pobj" and head.head.lower_ == "to" and head.head.head.lower_ == "according":
-        return _SPEAKER_WEIGHT
+        return settings.speaker_weight
     if head.dep_ == "appos" and head.head.dep_ in _SUBJECTS:
-        return _role_weight(head.head)
-    return _OTHER_WEIGHT
+        return _role_weight(head.head, settings)
+    return settings.other_weight
 
 
 def _is_embedded(verb: Token) -> bool:
@@ -405,15 +397,3 @@ def _is_embedded(verb: Token) -> bool:
     while verb.dep_ == "conj" and verb.head.i != verb.i:
         verb = verb.head
     return verb.dep_ in ("advcl", "relcl", "acl")
-
-
-_RESOLVERS: weakref.WeakKeyDictionary[ActorIndex, _Resolver] = weakref.WeakKeyDictionary()
-
-
-def resolve_pronoun(index: ActorIndex, pronoun: Token) -> str | None:
-    """The key of the actor that `pronoun` refers to in `index`'s article, or None when the
-    pronoun is not a third-person one, no candidate agrees, or two are about as likely."""
-    resolver = _RESOLVERS.get(index)
-    if resolver is None:
-        resolver = _RESOLVERS[index] = _Resolver(index)
-    return resolver.resolve(pronoun)

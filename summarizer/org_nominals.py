@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from summarizer.people_settings import DEFAULT_PEOPLE_SETTINGS, NominalSettings
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -93,10 +95,6 @@ _NEW_ORGANISATION_MODIFIERS = _words("""
 # The kind of an organisation named after another's possessive ("Microsoft's MSN
 # Messenger"): owned by it, so not what "the company" or "the group" means.
 OWNED = "#owned"
-# Salience of a mention halves with each sentence between it and the nominal.
-_DECAY = 0.5
-# A runner-up at this share of the best makes the choice a guess: no one is named.
-_AMBIGUOUS_SHARE = 0.6
 
 
 def _family(noun: str) -> frozenset[str]:
@@ -199,7 +197,8 @@ def modifiers_of(head: Token) -> tuple[str, ...]:
     return tuple(c.lower_ for c in head.lefts if c.dep_ == "compound" and c.tag_ in ("NN", "NNS"))
 
 
-def choose(head: Token, sentence: int, candidates: Iterable[Candidate]) -> str | None:
+def choose(head: Token, sentence: int, candidates: Iterable[Candidate],
+           settings: NominalSettings = DEFAULT_PEOPLE_SETTINGS.nominals) -> str | None:
     """The key of the organisation the nominal headed by `head` (in sentence number
     `sentence`) refers to, or None."""
     noun, modifiers = head.lower_, modifiers_of(head)
@@ -209,12 +208,12 @@ def choose(head: Token, sentence: int, candidates: Iterable[Candidate]) -> str |
             continue
         if any(m not in candidate.profile.words for m in modifiers):
             continue
-        score = sum(_DECAY ** max(0, sentence - s) for s in candidate.sentences)
+        score = sum(settings.decay ** max(0, sentence - s) for s in candidate.sentences)
         salience.append((score, candidate.key))
     if not salience:
         return None
     ranked = sorted(salience, reverse=True)
-    if len(ranked) > 1 and ranked[1][0] >= _AMBIGUOUS_SHARE * ranked[0][0]:
+    if len(ranked) > 1 and ranked[1][0] >= settings.ambiguous_share * ranked[0][0]:
         return None
     return ranked[0][1]
 

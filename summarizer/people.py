@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from summarizer.actors import ActorIndex
+from summarizer.people_settings import DEFAULT_PEOPLE_SETTINGS, PeopleSettings
 from summarizer.quotes import extract_quotes
 from summarizer.types import Actor, Article, Entity, Quote
 
@@ -30,7 +31,8 @@ class People:
     quotes: tuple[Quote, ...]
 
 
-def analyse_people(article: Article, docs: Sequence[Doc], entities: Sequence[Entity]) -> People:
+def analyse_people(article: Article, docs: Sequence[Doc], entities: Sequence[Entity],
+                   settings: PeopleSettings = DEFAULT_PEOPLE_SETTINGS) -> People:
     """Find the key actors and the quotes of an article.
 
     Args:
@@ -38,6 +40,7 @@ def analyse_people(article: Article, docs: Sequence[Doc], entities: Sequence[Ent
         docs: `docs[i]` is the spaCy parse of `article.paragraphs[i]` (offsets relative to the
             paragraph start), as `SpacyPipeline.parse` returns.
         entities: the article's entity mentions, offsets into `article.text`.
+        settings: the tunable numbers of ranking and of pronoun and nominal resolution.
 
     Returns:
         The actors, most salient first, and the quotes, in article order.
@@ -50,6 +53,6 @@ def analyse_people(article: Article, docs: Sequence[Doc], entities: Sequence[Ent
             f"Expected one parsed Doc per paragraph ({len(article.paragraphs)}), "
             f"got {len(docs)}."
         )
-    index = ActorIndex(article, docs, entities)
+    index = ActorIndex(article, docs, entities, settings)
     quotes = extract_quotes(article, docs, index)
     return People(actors=index.actors(), quotes=tuple(quotes))

@@ -18,13 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from summarizer.entity_words import DEMONYMS
-
-# Salience of a mention halves with each sentence between it and the nominal.
-_DECAY = 0.5
-# A runner-up at this share of the best makes the choice a guess: no one is named.
-_AMBIGUOUS_SHARE = 0.6
-# How many sentences back the fallback for an age looks.
-_AGE_LOOKBACK = 4
+from summarizer.people_settings import DEFAULT_PEOPLE_SETTINGS, NominalSettings
 
 
 @dataclass(frozen=True)
@@ -82,7 +76,8 @@ def age_after(tokens: Iterable[Token]) -> int | None:
     return None
 
 
-def choose(nominal: Nominal, sentence: int, people: Iterable[Person]) -> str | None:
+def choose(nominal: Nominal, sentence: int, people: Iterable[Person],
+           settings: NominalSettings = DEFAULT_PEOPLE_SETTINGS.nominals) -> str | None:
     """The key of the person the nominal in sentence `sentence` refers to, or None."""
     people = [p for p in people if p.sentences]
     if nominal.demonym is not None:
@@ -95,15 +90,15 @@ def choose(nominal: Nominal, sentence: int, people: Iterable[Person]) -> str | N
         return same_age[0].key
     if same_age:
         return None
-    recent = [p for p in people if not p.ages
-              and max(p.sentences) >= sentence - _AGE_LOOKBACK]
-    scores = sorted(((sum(_DECAY ** max(0, sentence - s) for s in p.sentences), p.key)
+    near = sentence - settings.age_lookback_sentences
+    recent = [p for p in people if not p.ages and max(p.sentences) >= near]
+    scores = sorted(((sum(settings.decay ** max(0, sentence - s) for s in p.sentences), p.key)
                      for p in recent), reverse=True)
     # Someone else of another stated age nearby makes the fallback a guess.
-    others = [p for p in people if p.ages and max(p.sentences) >= sentence - _AGE_LOOKBACK]
+    others = [p for p in people if p.ages and max(p.sentences) >= near]
     if not scores or others:
         return None
-    if len(scores) > 1 and scores[1][0] >= _AMBIGUOUS_SHARE * scores[0][0]:
+    if len(scores) > 1 and scores[1][0] >= settings.ambiguous_share * scores[0][0]:
         return None
     return scores[0][1]
 

@@ -9,6 +9,7 @@ import pytest
 from summarizer.article import article_from_text, sample_article
 from summarizer.backends.spacy_nlp import SpacyEntityRecognizer, SpacyPipeline
 from summarizer.people import People, analyse_people
+from summarizer.people_settings import CorefSettings, PeopleSettings
 from summarizer.types import Actor, ActorType, Article, Entity
 
 
@@ -269,3 +270,33 @@ def test_prizes_and_meetings_are_not_actors(pipeline: SpacyPipeline) -> None:
     })
     people = analyse_people(article, pipeline.parse(article), entities)
     assert sorted(a.name for a in people.actors) == ["Sara Holm", "Venice"]
+
+
+def test_no_state_is_shared_between_analyses(pipeline: SpacyPipeline,
+                                             sample_people: People) -> None:
+    """The same article analysed again, after another one, gives the same actors and quotes:
+    pronoun resolution and recorded references belong to one article's index, never to a
+    module."""
+    other = article_from_text("Tax plans\n\nSen. Ted Cruz spoke in Houston. The senator said "
+                              "taxes were too high. \"We will cut them,\" he said.", source="t")
+    analyse_people(other, pipeline.parse(other), SpacyEntityRecognizer(pipeline).recognize(other))
+    article = sample_article()
+    again = analyse_people(article, pipeline.parse(article),
+                           SpacyEntityRecognizer(pipeline).recognize(article))
+    assert again == sample_people
+
+
+def test_settings_change_the_analysis(pipeline: SpacyPipeline) -> None:
+    """The thresholds are real settings: a stricter pronoun rule leaves a pronoun speaker
+    unnamed."""
+    text = ("Cards plan\n\nMr Clarke said he backed the plans. Mr Kennedy disagreed with him. "
+            "\"Cards are a means to a more secure society,\" he said.")
+    article = article_from_text(text, source="t")
+    docs = pipeline.parse(article)
+    entities = SpacyEntityRecognizer(pipeline).recognize(article)
+    default = analyse_people(article, docs, entities)
+    strict = analyse_people(article, docs, entities, PeopleSettings(
+        coref=CorefSettings(ambiguous_share=0.0)))
+    quote = "Cards are a means to a more secure society"
+    assert [q.speaker for q in default.quotes if q.text.strip(" ,") == quote] == ["Kennedy"]
+    assert [q.speaker for q in strict.quotes if q.text.strip(" ,") == quote] == [None]
