@@ -192,21 +192,26 @@ class PronounResolver:
                 _Reference(mention.start, mention.key, _role_weight(head, self.settings)))
 
     def _collect_nominals(self) -> None:
-        """Unnamed subjects ("the woman said", "The report also provided"): they take the
-        floor like a name does, but a pronoun that refers to one names no one. A definite
-        title the index resolves ("the president") counts as its holder."""
+        """Unnamed subjects ("the woman said", "The report also provided") and names the
+        recogniser missed ("Theresa May ... told"): they take the floor like a name does,
+        but a pronoun that refers to one names no one. A definite title the index resolves
+        ("the president") counts as its holder."""
         for doc in self.index.docs:
             for token in doc:
-                if (token.dep_ not in _SUBJECTS or token.tag_ not in ("NN", "NNS")
+                if (token.dep_ not in _SUBJECTS or token.tag_ not in ("NN", "NNS", "NNP")
                         or self.in_quotes(token)):
                     continue
                 offset = self.index.offset(token)
                 if self.index.mention_covering(offset) is not None:
                     continue
+                sentence = self.index.sentence_of(token)
+                if token.tag_ == "NNP" and any(
+                        r.offset == offset for r in self.references.get(sentence, ())):
+                    continue  # a surname of a known person (`_collect_surnames`)
                 holder = self.index.resolve_nominal(token, record=False)
                 group = self.index.group_named(holder) if holder else None
                 key = group.key if group is not None else None
-                self.references[self.index.sentence_of(token)].append(_Reference(
+                self.references[sentence].append(_Reference(
                     offset, key or _nominal_key(token), _role_weight(token, self.settings)))
 
     def _collect_surnames(self) -> None:
@@ -345,8 +350,11 @@ class PronounResolver:
 
 
 def _nominal_key(noun: Token) -> str:
-    """A key for an unnamed subject: its head noun, its number and gender."""
+    """A key for an unnamed subject: its head noun, its number and gender. A proper name
+    the recogniser missed ("Theresa May, shadow secretary, told ...") may be anyone."""
     word = noun.lower_
+    if noun.tag_ == "NNP":
+        return f"{_NOMINAL}unknown:singular:{noun.i}:{word}"
     person = word in TITLE_WORDS or word in FEMALE_NOUNS or word in MALE_NOUNS or (
         word.endswith("s") and word[:-1] in TITLE_WORDS)
     gender = ("female" if word in FEMALE_NOUNS else "male" if word in MALE_NOUNS
@@ -357,6 +365,8 @@ def _nominal_key(noun: Token) -> str:
 
 def _nominal_agrees(key: str, kind: str) -> bool:
     gender, number = key[len(_NOMINAL):].split(":")[:2]
+    if gender == "unknown":
+        return number == "singular" and kind != "plural"
     if kind in ("male", "female"):
         return number == "singular" and gender in (kind, "person")
     if kind == "plural":

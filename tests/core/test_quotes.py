@@ -410,3 +410,16 @@ def test_standalone_quotation_without_a_frame_is_left_out(pipeline: SpacyPipelin
                                   "put in twenty laptops and only one has broken.\" The "
                                   "ministry plans a launch in May.")
     assert [q.text for q in people.quotes] == []
+
+
+def test_a_name_the_recogniser_missed_still_takes_the_floor(pipeline: SpacyPipeline) -> None:
+    """ "Theresa May ... told ... She said ...": the recogniser misses the name, but the
+    pronoun must not jump back to the last woman it did find."""
+    text = ("Family courts\n\nThe plans were criticised by Children's Minister Margaret Hodge "
+            "last week.\n\nTheresa May, shadow secretary for the family, told the Today "
+            "programme that the plans were inadequate. She said a new government would bring "
+            "radical reform.")
+    _, people = analyse(pipeline, text)
+    found = {q.text: q.speaker for q in people.quotes}
+    assert found.get("a new government would bring radical reform") is None
+    assert "a new government would bring radical reform" in found
