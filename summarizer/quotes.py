@@ -267,8 +267,10 @@ def _framed_by_speaker(doc: Doc, base: int, segment: _Segment,
     if said is None and not again:
         return None
     cue = said if said is not None else verb
+    # The verb keeps its own reported quote ("Herren says there are pros and cons."): this
+    # quotation claims its own position, not the verb's, as its cue offset.
     return _Found(speaker, cue.text, [(segment.start, segment.end)], "direct",
-                  segment.paragraph, base + cue.idx)
+                  segment.paragraph, segment.start)
 
 
 def _main_subject(sentence: Span) -> tuple[Token, Token] | None:

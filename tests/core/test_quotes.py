@@ -423,3 +423,11 @@ def test_a_name_the_recogniser_missed_still_takes_the_floor(pipeline: SpacyPipel
     found = {q.text: q.speaker for q in people.quotes}
     assert found.get("a new government would bring radical reform") is None
     assert "a new government would bring radical reform" in found
+
+
+def test_framing_verb_keeps_its_own_reported_quote(pipeline: SpacyPipeline) -> None:
+    _, people = analyse(pipeline, "Laptops\n\nMatthew Herren says there are both pros and "
+                                  "cons to the project. \"It is very simple to set up, just a "
+                                  "satellite antenna on the roof.\"")
+    assert [(q.speaker, q.kind) for q in people.quotes] == [
+        ("Matthew Herren", "reported"), ("Matthew Herren", "direct")]
