@@ -674,7 +674,11 @@ class ActorIndex:
         the organisation "the company" names (see `summarizer.org_nominals`)."""
         if org_nominals.is_organisation_nominal(head):
             return self._resolve_organisation(head, record=record)
-        if head.tag_ != "NN" or head.lower_ not in TITLE_WORDS:
+        if head.lower_ not in TITLE_WORDS or not (head.tag_ == "NN" or (
+                # "the Cardinal will ask": a title some house styles capitalise (not one
+                # written before a name, "the GOP Chairman Chuck Williams").
+                head.tag_ == "NNP" and any(c.lower_ == "the" for c in head.lefts)
+                and not _before_a_name(head))):
             return None
         of_object = next((c for c in head.rights if c.lower_ == "of"), None)
         detail = _LEADING_ARTICLE.sub("", _phrase(of_object)).lower() if of_object else ""
@@ -1634,7 +1638,13 @@ def _phrase(token: Token | None) -> str:
     return objects[0].doc[subtree[0].i: subtree[-1].i + 1].text
 
 
+def _before_a_name(token: Token) -> bool:
+    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return following is not None and following.tag_ in ("NNP", "NNPS")
+
+
 def _is_definite_title(token: Token) -> bool:
-    return (token.tag_ == "NN" and token.lower_ in TITLE_WORDS
+    return ((token.tag_ == "NN" or (token.tag_ == "NNP" and not _before_a_name(token)))
+            and token.lower_ in TITLE_WORDS
             and any(c.lower_ == "the" and c.dep_ == "det" for c in token.lefts)
             and token.dep_ != "compound")

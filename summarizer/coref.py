@@ -205,10 +205,14 @@ class PronounResolver:
                 if self.index.mention_covering(offset) is not None:
                     continue
                 sentence = self.index.sentence_of(token)
-                if token.tag_ == "NNP" and any(
-                        r.offset == offset for r in self.references.get(sentence, ())):
-                    continue  # a surname of a known person (`_collect_surnames`)
                 holder = self.index.resolve_nominal(token, record=False)
+                if token.tag_ == "NNP" and holder is None and (token.lower_ in TITLE_WORDS or any(
+                        r.offset == offset for r in self.references.get(sentence, ()))
+                        or any(c.dep_ == "appos" and self.index.mention_covering(
+                            self.index.offset(c)) is not None for c in token.children)):
+                    # A surname of a known person (`_collect_surnames`), or a capitalised
+                    # title with the name beside it ("Director, David Caldwell, said").
+                    continue
                 group = self.index.group_named(holder) if holder else None
                 key = group.key if group is not None else None
                 self.references[sentence].append(_Reference(
@@ -388,7 +392,10 @@ def _head_of_mention(token: Token, length: int, settings: CorefSettings) -> Toke
 def _role_weight(head: Token, settings: CorefSettings) -> float:
     """How salient a reference is by its role in the sentence."""
     if head.dep_ in _SUBJECTS:
-        speaks = head.head.lower_ in SPEECH_VERBS
+        verb = head.head
+        # "Mr Wallace agreed and said ...": the subject of a verb joined to one of saying.
+        speaks = verb.lower_ in SPEECH_VERBS or any(
+            c.dep_ == "conj" and c.lower_ in SPEECH_VERBS for c in verb.children)
         weight = settings.speaker_weight if speaks else settings.subject_weight
         # The subject of an embedded clause ("Clarke said he backed the plans when Blunkett
         # argued for them") is less salient than the sentence's own subject.

@@ -431,3 +431,29 @@ def test_framing_verb_keeps_its_own_reported_quote(pipeline: SpacyPipeline) -> N
                                   "satellite antenna on the roof.\"")
     assert [(q.speaker, q.kind) for q in people.quotes] == [
         ("Matthew Herren", "reported"), ("Matthew Herren", "direct")]
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "speaker"),
+    [
+        pytest.param("Fees\n\nThe figures were published on Thursday. Director, David Caldwell, "
+                     "said some students were avoiding fees. He told the BBC: \"The reason "
+                     "people choose Scotland is the courses.\"",
+                     "The reason people choose Scotland is the courses.", "David Caldwell",
+                     id="capitalised-title-beside-the-name-is-not-a-rival"),
+        pytest.param("Fees\n\nDavid Caldwell said fees were rising. Mr Wallace agreed and said "
+                     "the figures needed context. He explained that acceptances were lower.",
+                     "acceptances were lower", "Wallace",
+                     id="subject-of-a-verb-joined-to-one-of-saying"),
+        pytest.param("Peace\n\nCardinal Cormac Murphy-O'Connor spoke at Westminster. Archbishop "
+                     "Rowan Williams criticised the war. On Friday, the Cardinal will ask the "
+                     "congregation to pray. \"It is possible, it is real,\" he will say.",
+                     "It is possible, it is real,", "Cormac Murphy-O'Connor",
+                     id="capitalised-definite-title"),
+    ],
+)
+def test_pronoun_speakers_through_titles(pipeline: SpacyPipeline, text: str, quote: str,
+                                         speaker: str) -> None:
+    _, people = analyse(pipeline, text)
+    found = {q.text: q.speaker for q in people.quotes}
+    assert found.get(quote) == speaker, found
