@@ -867,6 +867,10 @@ def _type_evidence(span: Span, kind: ActorType) -> tuple[ActorType, float]:
         # the title, not the name.
         return "person", _STRONG_VOTE
     context = _context_nouns(span)
+    if kind == "place" and _modifies_its_noun(span):
+        # "The South Yorkshire company": a place before the noun says where the company
+        # is; the noun is not the place's kind.
+        context.discard(span.root.head.lower_)
     org_context = context & (ORG_CONTEXT | BUSINESS_NOUNS)
     # "Tom Goldstein, publisher of SCOTUSblog": a noun that a person or a firm can be
     # does not make a full personal name a firm.
@@ -916,6 +920,12 @@ def _type_evidence(span: Span, kind: ActorType) -> tuple[ActorType, float]:
         if siblings and all(t.ent_type_ == "ORG" or t.lower_ in ORG_SUFFIXES
                             for t in siblings):
             return "organization", 1.0
+    if kind in ("organization", "person") and span[-1].lower_ not in _INSTITUTION_WORDS:
+        siblings = _coordinated(span)
+        if siblings and all(t.ent_type_ in ("GPE", "LOC") for t in siblings):
+            # "Sub-Saharan Africa, Latin America and the Caribbean", "England and Wales",
+            # "Leicestershire, Yorkshire, the West Midlands": a name listed only among places.
+            return "place", 1.0
     if kind != "person" and _is_full_name(span):
         siblings = _coordinated(span)
         if siblings and all(t.ent_type_ == "PERSON" for t in siblings):
@@ -1337,6 +1347,17 @@ def _context_nouns(span: Span) -> set[str]:
     if root.dep_ == "appos" and head.tag_ in ("NN", "NNS") and head.i < root.i and _common(head):
         nouns.add(head.lower_)
     return nouns
+
+
+# Last words that make a name an institution whatever it is listed with (the parser may
+# join "the Catholic Church in England and Wales" into one list).
+_INSTITUTION_WORDS = ORG_SUFFIXES | frozenset(("church", "party", "parliament", "assembly"))
+
+
+def _modifies_its_noun(span: Span) -> bool:
+    """The name is a compound before a common noun ("the South Yorkshire company")."""
+    root = span.root
+    return root.dep_ == "compound" and root.head.i > root.i and root.head.tag_ in ("NN", "NNS")
 
 
 def _common(noun: Token) -> bool:

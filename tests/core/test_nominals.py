@@ -127,6 +127,14 @@ def test_candidate_profile_is_frozen() -> None:
         pytest.param("The carmaker sold more of its three marques - BMW, Mini and "
                      "Rolls-Royce - in Asia.", "Rolls-Royce", "organization",
                      id="hyphened-one-word-name-is-not-a-full-name"),
+        pytest.param("These countries are mainly in Sub-Saharan Africa, Latin America and "
+                     "the Caribbean.", "Sub-Saharan Africa", "place",
+                     id="listed-only-among-places"),
+        pytest.param("Applications from England and Wales rose by 17% this year.", "Wales",
+                     "place", id="one-place-beside-another"),
+        pytest.param("The South Yorkshire company said it hoped to return to profit. Mining "
+                     "in South Yorkshire has a long history.", "South Yorkshire", "place",
+                     id="a-place-before-company-says-where-it-is"),
     ],
 )
 def test_typing_rules(pipeline: SpacyPipeline, text: str, name: str, kind: str) -> None:
