@@ -1481,12 +1481,21 @@ def _short_organisation_names(keys: Sequence[str], votes: dict[str, Votes],
     """One-word names that stand for the one organisation whose name they open or end
     ("Andersen" for "Arthur Andersen", "Goldman" for "Goldman Sachs") or whose initials
     they are ("SAIC" for "Shanghai Automotive Industry Corporation"), when no person's full
-    name claims them. Places and nationalities stand for themselves ("Washington" beside
-    "the Washington Post")."""
+    name claims them; and an organisation's name cut before its "of" ("U.S. Court" for
+    "U.S. Court of Appeals ..."). Places and nationalities stand for themselves
+    ("Washington" beside "the Washington Post")."""
     organisations = [key for key in keys if len(key.split()) >= 2
                      and _winner(votes[key]) == "organization"]
     result: dict[str, list[str]] = {}
     for key in keys:
+        if " " in key and key not in fuller and _winner(votes[key]) == "organization":
+            # "U.S. Court" (a headline's cut) of "U.S. Court of Appeals for the District of
+            # Columbia Circuit": the longer name goes on with "of" or "for".
+            longer = [o for o in organisations
+                      if o.startswith(key + " ") and o.split()[len(key.split())] in ("of", "for")]
+            if len(longer) == 1:
+                result[key] = longer
+            continue
         if " " in key or key in fuller or _winner(votes[key]) not in ("person", "organization"):
             continue
         owners = [o for o in organisations

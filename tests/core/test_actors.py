@@ -300,3 +300,16 @@ def test_settings_change_the_analysis(pipeline: SpacyPipeline) -> None:
     quote = "Cards are a means to a more secure society"
     assert [q.speaker for q in default.quotes if q.text.strip(" ,") == quote] == ["Kennedy"]
     assert [q.speaker for q in strict.quotes if q.text.strip(" ,") == quote] == [None]
+
+
+def test_organisation_name_cut_before_its_of_is_the_same_one(pipeline: SpacyPipeline) -> None:
+    article = article_from_text(
+        "Rules face test in U.S. Court\n\nStates are challenging the rules before the U.S. "
+        "Court of Appeals for the District of Columbia Circuit.", source="t")
+    entities = given_entities(article, {
+        "U.S. Court": "organization",
+        "U.S. Court of Appeals for the District of Columbia Circuit": "organization",
+    })
+    people = analyse_people(article, pipeline.parse(article), entities)
+    assert [(a.name, a.aliases) for a in people.actors] == [
+        ("U.S. Court of Appeals for the District of Columbia Circuit", ("U.S. Court",))]
