@@ -72,7 +72,7 @@ from summarizer.speech import (
     SPEECH_VERBS,
     TITLE_WORDS,
 )
-from summarizer.types import Actor, ActorType, Article, Entity
+from summarizer.types import Actor, ActorType, Article, Entity, Quote
 
 # A possessive ending, with the wrong quote marks news text sometimes has ("Trump‘s").
 _POSSESSIVE = re.compile(r"(?:['’‘`]s|['’‘`])$")
@@ -153,7 +153,6 @@ class _Group:
     references: set[int] = field(default_factory=set)
     paragraphs: set[int] = field(default_factory=set)
     first: int = 10**9
-    quotes: int = 0
 
 
 @dataclass(frozen=True)
@@ -179,6 +178,7 @@ class ActorIndex:
                  settings: PeopleSettings = DEFAULT_PEOPLE_SETTINGS) -> None:
         self.article = article
         self.settings = settings
+        self._ranked = False
         # Pronoun resolution reads the finished index; built on the first pronoun.
         self._pronouns: PronounResolver | None = None
         self.docs = docs
@@ -745,7 +745,14 @@ class ActorIndex:
         return max(groups, key=lambda g: g.first)
 
     def record(self, key: str, token: Token, position: int) -> None:
-        """Count a reference resolved by the quote analysis (pronoun or nominal)."""
+        """Count a reference resolved by the quote analysis (pronoun or nominal).
+
+        Raises:
+            RuntimeError: the actors have been ranked; a reference found now would change
+                a ranking already given out.
+        """
+        if self._ranked:
+            raise RuntimeError("references are recorded before the actors are ranked")
         group = self.groups[key]
         paragraph = self._paragraph_index(token.doc) + 1
         if position in group.references:
@@ -759,12 +766,6 @@ class ActorIndex:
         index = bisect.bisect_left(self._starts, position)
         self.mentions.insert(index, mention)
         self._starts.insert(index, position)
-
-    def quoted(self, name: str) -> None:
-        """Note that the actor called `name` was quoted (it raises their salience)."""
-        group = self.group_named(name)
-        if group is not None:
-            group.quotes += 1
 
     def group_named(self, name: str) -> _Group | None:
         """The actor whose canonical name is `name` (names are fixed once the index is built,
@@ -782,10 +783,15 @@ class ActorIndex:
 
     # --- result -------------------------------------------------------------------------
 
-    def actors(self) -> tuple[Actor, ...]:
-        """All actors, most salient first."""
+    def actors(self, quotes: Sequence[Quote]) -> tuple[Actor, ...]:
+        """All actors, most salient first, given the article's quotes (being quoted raises
+        an actor's salience). The ranking is the last step: the index takes no reference
+        after it (`record` refuses), so the order of the calls cannot change a result."""
+        self._ranked = True
+        quoted = Counter(q.speaker for q in quotes if q.speaker)
         total = max(len(self.article.text), 1)
-        ranked = sorted(self.groups.values(), key=lambda g: -self._salience(g, total))
+        ranked = sorted(self.groups.values(),
+                        key=lambda g: -self._salience(g, total, quoted[self.name_of(g.key)]))
         result = []
         for group in ranked:
             name = self.name_of(group.key)
@@ -797,7 +803,7 @@ class ActorIndex:
             ))
         return tuple(result)
 
-    def _salience(self, group: _Group, total: int) -> float:
+    def _salience(self, group: _Group, total: int, quotes: int) -> float:
         # Earlier is more central in news writing: a small bonus, up to one mention's worth.
         # Mentions count with diminishing returns: the country a story is set in is named
         # in every paragraph, yet the people who act and speak in it are what a reader wants.
@@ -805,7 +811,7 @@ class ActorIndex:
         ranking = self.settings.ranking
         weight = ranking.type_weight[group.type]
         return (weight * (1.0 + math.log(len(group.references)))
-                + ranking.quote_weight * math.log1p(group.quotes) + position
+                + ranking.quote_weight * math.log1p(quotes) + position
                 + ranking.headline_weight * weight * self._in_headline(group))
 
     def _in_headline(self, group: _Group) -> bool:

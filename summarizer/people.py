@@ -1,9 +1,11 @@
 """Key actors and quotes: one entry point over `summarizer.actors` and `summarizer.quotes`.
 
 Both analyses share one parse (one spaCy Doc per paragraph) and one set of entity mentions,
-from any `EntityRecognizer`; nothing here runs a model. The quote analysis resolves pronouns
-and nominals to actors, and those references count as actor mentions, so quotes are found
-before the actors are ranked.
+from any `EntityRecognizer`; nothing here runs a model. The steps are fixed: mentions become
+entities (`ActorIndex`), the quote analysis resolves pronouns and nominals to them (those
+references count as mentions), and the ranking comes last and takes the quotes as its input;
+after it the index accepts no further reference, so no order of calls can change a result.
+No state outlives one call.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ def analyse_people(article: Article, docs: Sequence[Doc], entities: Sequence[Ent
             f"Expected one parsed Doc per paragraph ({len(article.paragraphs)}), "
             f"got {len(docs)}."
         )
+    # mentions -> entities (the index), then the references the quotes resolve, then the
+    # ranking, which takes the quotes and closes the index to further references.
     index = ActorIndex(article, docs, entities, settings)
-    quotes = extract_quotes(article, docs, index)
-    return People(actors=index.actors(), quotes=tuple(quotes))
+    quotes = tuple(extract_quotes(article, docs, index))
+    return People(actors=index.actors(quotes), quotes=quotes)

@@ -121,9 +121,6 @@ def extract_quotes(article: Article, docs: Sequence[Doc], index: ActorIndex) -> 
     for paragraph_found in found_in.values():
         _cut_tails_of_others(article.text, paragraph_found)
     quotes = [quote for quote in (_to_quote(article, f) for f in found) if quote.text]
-    for quote in quotes:
-        if quote.speaker:
-            index.quoted(quote.speaker)
     return sorted(quotes, key=lambda q: (q.start, q.end))
 
 

@@ -6,10 +6,12 @@ import re
 
 import pytest
 
+from summarizer.actors import ActorIndex
 from summarizer.article import article_from_text, sample_article
 from summarizer.backends.spacy_nlp import SpacyEntityRecognizer, SpacyPipeline
 from summarizer.people import People, analyse_people
 from summarizer.people_settings import CorefSettings, PeopleSettings
+from summarizer.quotes import extract_quotes
 from summarizer.types import Actor, ActorType, Article, Entity
 
 
@@ -313,3 +315,19 @@ def test_organisation_name_cut_before_its_of_is_the_same_one(pipeline: SpacyPipe
     people = analyse_people(article, pipeline.parse(article), entities)
     assert [(a.name, a.aliases) for a in people.actors] == [
         ("U.S. Court of Appeals for the District of Columbia Circuit", ("U.S. Court",))]
+
+
+def test_ranking_is_the_last_step(pipeline: SpacyPipeline) -> None:
+    """The ranking takes the quotes, and the index takes no reference after it: a reference
+    recorded late would change a ranking already given out."""
+    article = article_from_text("Cards plan\n\nMr Clarke said the plans would go ahead. "
+                                "\"We will not pause,\" he said.", source="t")
+    docs = pipeline.parse(article)
+    index = ActorIndex(article, docs, SpacyEntityRecognizer(pipeline).recognize(article))
+    quotes = extract_quotes(article, docs, index)
+    assert [a.name for a in index.actors(quotes)] == ["Clarke"]
+    pronoun = next(t for t in docs[-1] if t.lower_ == "he")
+    clarke = index.group_named("Clarke")
+    assert clarke is not None
+    with pytest.raises(RuntimeError, match="before the actors are ranked"):
+        index.record(clarke.key, pronoun, index.offset(pronoun))
