@@ -1266,6 +1266,13 @@ def _is_not_an_actor(span: Span, text: str) -> bool:
         return True
     if len(words) == 2 and words[0] in PRIZE_METALS and words[1] in PRIZE_EMBLEMS:
         return True
+    after = span.doc[span.end] if span.end < len(span.doc) else None
+    if after is not None and (after.lower_ in _MEETING_WORDS or (
+            after.text[:1].isupper()
+            and (after.lower_ in EVENT_WORDS or after.lower_ in EXTRA_EVENT_WORDS))):
+        # The recogniser stopped short of the event's last word: "[Norwich Union European]
+        # Indoors", "[Commonwealth] Games", "next weekend's [Norwich Union European] trials".
+        return True
     if len(words) > 1 and words[-1] in _RULE_WORDS:
         return True  # "the Obama Power Plant Rules", "the Paris Agreement": what binds
     if len(words) > 1 and (re.fullmatch(r"(?:19|20)\d\d", words[-1]) or ":" in text):
@@ -1358,6 +1365,11 @@ def _context_nouns(span: Span) -> set[str]:
 # Last words that make a name an institution whatever it is listed with (the parser may
 # join "the Catholic Church in England and Wales" into one list).
 _INSTITUTION_WORDS = ORG_SUFFIXES | frozenset(("church", "party", "parliament", "assembly"))
+
+
+# Nouns after a name that make it a sporting meeting even in lower case ("the Norwich Union
+# European trials"); not "games" or "awards", which follow a maker's name as products.
+_MEETING_WORDS = frozenset(("trials", "championships", "championship", "tournament", "indoors"))
 
 
 def _modifies_its_noun(span: Span) -> bool:

@@ -25,7 +25,7 @@ INTERJECTIONS: frozenset[str] = _words("""
 # Words that make a capitalised name an event (beside `speech.EVENT_WORDS`): "Iowa Caucus".
 EXTRA_EVENT_WORDS: frozenset[str] = _words("""
     caucus caucuses summit referendum awards oscars prix oscar emmys grammys baftas
-    indoors indoor games trials
+    indoors indoor games trials worlds
     """)
 # A prize named by its metal and its emblem: "Golden Lion", "Silver Bear", "Golden Globe".
 PRIZE_METALS: frozenset[str] = _words("golden gold silver bronze crystal")

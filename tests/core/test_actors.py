@@ -262,13 +262,15 @@ def test_strong_context_outweighs_repeated_recogniser_slips(pipeline: SpacyPipel
 
 def test_prizes_and_meetings_are_not_actors(pipeline: SpacyPipeline) -> None:
     """A prize named by metal and emblem, and a sports meeting, are things, not actors,
-    whatever type the recogniser gives them."""
+    whatever type the recogniser gives them, also where it stops short of the meeting's
+    last word."""
     article = article_from_text(
         "Festival\n\nThe film won the Golden Lion in Venice. Sara Holm will run at the European "
-        "Indoors in March.", source="t")
+        "Indoors in March, after the Norwich Union European trials and the Worlds.", source="t")
     entities = given_entities(article, {
         "Golden Lion": "organization", "European Indoors": "organization",
-        "Sara Holm": "person", "Venice": "place",
+        "Sara Holm": "person", "Venice": "place", "Norwich Union European": "organization",
+        "Worlds": "person",
     })
     people = analyse_people(article, pipeline.parse(article), entities)
     assert sorted(a.name for a in people.actors) == ["Sara Holm", "Venice"]
