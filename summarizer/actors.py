@@ -72,7 +72,7 @@ from summarizer.speech import (
     SPEECH_VERBS,
     TITLE_WORDS,
 )
-from summarizer.types import Actor, ActorType, Article, Entity, Quote
+from summarizer.types import Actor, ActorType, Article, Entity, Paragraph, Quote
 
 # A possessive ending, with the wrong quote marks news text sometimes has ("Trump‘s").
 _POSSESSIVE = re.compile(r"(?:['’‘`]s|['’‘`])$")
@@ -212,6 +212,8 @@ class ActorIndex:
         mentions = [m for m in (self._clean(e) for e in entities) if m is not None]
         mentions.extend(self._missing_organisations(mentions))
         mentions.extend(self._missing_people(mentions))
+        if article.paragraphs and _is_title_case(article.paragraphs[0], mentions):
+            mentions = _supported_headline_names(mentions, article.text)
         mentions = _drop_things(mentions, self._labelled_things,
                                 settings.entities.thing_share)
         mentions.sort(key=lambda m: m.start)
@@ -1370,6 +1372,46 @@ _INSTITUTION_WORDS = ORG_SUFFIXES | frozenset(("church", "party", "parliament", 
 # Nouns after a name that make it a sporting meeting even in lower case ("the Norwich Union
 # European trials"); not "games" or "awards", which follow a maker's name as products.
 _MEETING_WORDS = frozenset(("trials", "championships", "championship", "tournament", "indoors"))
+
+
+# A headline written in title case: most of its longer words are capitalised.
+_TITLE_CASE_SHARE = 0.8
+_TITLE_CASE_MAX_WORDS = 25
+_TITLE_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_HEADLINE_CUE = re.compile(r"(?:['’]s)?\s*(:|[A-Za-z]+)")
+
+
+def _is_title_case(paragraph: Paragraph, mentions: Sequence[Mention]) -> bool:
+    """A headline in title case ("Obama Power Plant Rules Face Key Test In U.S. Court"),
+    where capitals say nothing about names: its words outside the names found are
+    capitalised too (in a lede full of names, "Tony Blair is to join Home Secretary David
+    Blunkett in a visit ...", they are not)."""
+    text = paragraph.text
+    if len(_TITLE_WORD.findall(text)) > _TITLE_CASE_MAX_WORDS:
+        return False
+    names = [(m.start - paragraph.start, m.end - paragraph.start) for m in mentions
+             if m.paragraph == paragraph.number]
+    words = [w.group() for w in _TITLE_WORD.finditer(text) if len(w.group()) > 3
+             and not any(a <= w.start() < b for a, b in names)]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= _TITLE_CASE_SHARE * len(words)
+
+
+def _supported_headline_names(mentions: list[Mention], text: str) -> list[Mention]:
+    """The mentions, without names found only in a title-case headline (the first
+    paragraph): there every word is capitalised, so the recogniser runs names together
+    ("Power Plant Rules Face Test", "Offensive Post"). A headline name the body also uses,
+    in full or as part of a longer name ("Obama" of "Barack Obama"), stays, and so does one
+    the headline quotes ("Ann Coulter: ...", "Trump Says ...")."""
+    body_keys = {_name_key(m.text) for m in mentions if m.paragraph > 1}
+    body_words = {word for key in body_keys for word in key.split()}
+    return [m for m in mentions if m.paragraph > 1 or _name_key(m.text) in body_keys
+            or set(_name_key(m.text).split()) <= body_words or _speaks_in(text, m.end)]
+
+
+def _speaks_in(text: str, end: int) -> bool:
+    """The name ending at `end` labels a quotation ("Name: ...") or says something."""
+    after = _HEADLINE_CUE.match(text, end)
+    return after is not None and (after.group(1) == ":" or after.group(1).lower() in SPEECH_VERBS)
 
 
 def _modifies_its_noun(span: Span) -> bool:

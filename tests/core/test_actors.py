@@ -333,3 +333,27 @@ def test_ranking_is_the_last_step(pipeline: SpacyPipeline) -> None:
     assert clarke is not None
     with pytest.raises(RuntimeError, match="before the actors are ranked"):
         index.record(clarke.key, pronoun, index.offset(pronoun))
+
+
+def _listed(pipeline: SpacyPipeline, text: str, names: dict[str, ActorType]) -> list[str]:
+    article = article_from_text(text, source="t")
+    people = analyse_people(article, pipeline.parse(article), given_entities(article, names))
+    return [a.name for a in people.actors]
+
+
+def test_name_found_only_in_a_title_case_headline_is_not_an_actor(
+        pipeline: SpacyPipeline) -> None:
+    """In a title-case headline every word is capitalised, so a name the body never uses is
+    the recogniser running words together."""
+    listed = _listed(pipeline, "Obama Power Plant Rules Face Key Test In U.S. Court.\n\n"
+                               "States are challenging the rules of President Barack Obama in a "
+                               "federal court.",
+                     {"Obama Power Plant Rules Face": "organization", "Barack Obama": "person"})
+    assert listed == ["Barack Obama"]
+
+
+def test_name_a_title_case_headline_quotes_stays(pipeline: SpacyPipeline) -> None:
+    listed = _listed(pipeline, "Ann Coulter: And Then There Was The One.\n\nThe columnist "
+                               "praised the candidate on her radio show.",
+                     {"Ann Coulter": "person"})
+    assert listed == ["Ann Coulter"]
