@@ -157,6 +157,10 @@ def is_organisation_nominal(head: Token) -> bool:
     # phrase a name, which the recogniser's mention covers or misses on its own.
     if any(c.dep_ == "compound" and c.tag_ in ("NNP", "NNPS") for c in head.lefts):
         return False
+    # "the Russian space agency Roscosmos": the name follows; the phrase introduces it.
+    following = head.doc[head.i + 1] if head.i + 1 < len(head.doc) else None
+    if following is not None and following.tag_ in ("NNP", "NNPS"):
+        return False
     return not any(c.dep_ in ("relcl", "acl") or c.lower_ == "of" for c in head.rights)
 
 
@@ -193,8 +197,12 @@ class Candidate:
 
 
 def modifiers_of(head: Token) -> tuple[str, ...]:
-    """The nouns that narrow a nominal down: "rights" in "the rights group"."""
-    return tuple(c.lower_ for c in head.lefts if c.dep_ == "compound" and c.tag_ in ("NN", "NNS"))
+    """The words that narrow a nominal down: "rights" in "the rights group", "German" in
+    "the German airline" (a capitalised modifier: a nationality or a place)."""
+    return tuple(c.lower_ for c in head.lefts
+                 if (c.dep_ == "compound" and c.tag_ in ("NN", "NNS"))
+                 or (c.dep_ in ("amod", "compound") and c.text[:1].isupper()
+                     and c.lower_ != "the"))
 
 
 def choose(head: Token, sentence: int, candidates: Iterable[Candidate],

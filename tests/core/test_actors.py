@@ -176,6 +176,9 @@ def test_sample_article_organisations_and_no_junk(sample_people: People) -> None
     assert {name: types.get(name) for name in organisations} == dict.fromkeys(
         organisations, "organization")
     assert types["Harbin"] == "place"
+    # "the Russian space agency Roscosmos" introduces Roscosmos: it describes no other agency.
+    roles = {a.name: a.role for a in sample_people.actors}
+    assert roles["European Space Agency"] is None
     # The Moon is a place the article talks about, never a person.
     assert types["Moon"] == "place"
     assert not {"THE", "REMARK", "Defense", "First", "Meetings"} & set(types)
