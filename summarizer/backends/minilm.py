@@ -416,13 +416,28 @@ def _onnx_session(onnx_file: Path, threads: int) -> Any:
     try:
         with replacing(optimised) as temp:
             writing.optimized_model_filepath = str(temp)
-            return session(onnx_file, writing)
+            made = session(onnx_file, writing)
     except BaseException as error:
         weights.unlink(missing_ok=True)
         if not isinstance(error, OSError):
             raise
-    # A read-only cache: the session runs, only its next start is slower.
-    return session(onnx_file, options())
+        # A read-only cache: the session runs, only its next start is slower.
+        return session(onnx_file, options())
+    remove_superseded(onnx_file, optimised, weights)
+    return made
+
+
+def remove_superseded(onnx_file: Path, optimised: Path, weights: Path) -> None:
+    """Delete what the new optimised copy replaces: the weights of earlier writers of the
+    same graph, and the single-file optimised copies an earlier version kept (90 MB each,
+    `<model>.ort-<version>.onnx`), which nothing reads any more. A concurrent first run whose
+    graph lands later finds its weights gone and writes the copy again."""
+    stale = [p for p in optimised.parent.glob(f"{optimised.name}.*.weights") if p != weights]
+    stale += [p for p in onnx_file.parent.glob(f"{onnx_file.stem}.ort-*.onnx")
+              if not p.name.endswith(".graph.onnx")]
+    for path in stale:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def optimised_path(onnx_file: Path, runtime_version: str) -> Path:

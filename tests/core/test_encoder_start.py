@@ -58,3 +58,23 @@ def test_a_copy_whose_weights_are_gone_is_written_again(tmp_path: Path,
     assert written != lost
     assert np.array_equal(minilm._onnx_session(tmp_path / exported.name, 1).run(None, FEED)[0],
                           expected)
+
+
+def test_writing_the_copy_removes_what_it_supersedes(tmp_path: Path, exported: Path) -> None:
+    """An earlier writer's weights and an earlier version's single-file copy are deleted
+    once the new graph is in place; other models' files are left alone."""
+    import onnxruntime as ort
+
+    (tmp_path / exported.name).symlink_to(exported)
+    graph = minilm.optimised_path(tmp_path / exported.name, ort.__version__)
+    orphan = graph.with_name(f"{graph.name}.0123456789ab.weights")
+    old_copy = tmp_path / f"{exported.stem}.ort-1.19.0.onnx"
+    other_model = tmp_path / "another-model.ort-1.19.0.onnx"
+    for path in (orphan, old_copy, other_model):
+        path.write_bytes(b"stale")
+    minilm._onnx_session(tmp_path / exported.name, 1)
+    (weights,) = _weights(graph)
+    assert weights != orphan
+    assert not orphan.exists()
+    assert not old_copy.exists()
+    assert other_model.exists()
