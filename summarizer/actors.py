@@ -26,7 +26,7 @@ import bisect
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -623,11 +623,8 @@ class ActorIndex:
         if nominal is None:
             return None
         position = self.offset(head)
-        index = bisect.bisect_left(self._starts, position)
-        sentences: dict[str, list[int]] = defaultdict(list)
-        for mention in self._mentions_before(index):
-            if self.groups[mention.key].type == "person":
-                sentences[mention.key].append(mention.sentence)
+        sentences = self._sentences_before(
+            position, lambda key: self.groups[key].type == "person")
         key = person_nominals.choose(nominal, self.sentence_of(head), (
             person_nominals.Person(
                 key, frozenset(self._ages.get(key, ())),
@@ -680,7 +677,7 @@ class ActorIndex:
                 # "the Cardinal will ask": a title some house styles capitalise (not one
                 # written before a name, "the GOP Chairman Chuck Williams").
                 head.tag_ == "NNP" and any(c.lower_ == "the" for c in head.lefts)
-                and not _before_a_name(head))):
+                and not org_nominals.precedes_a_name(head))):
             return None
         of_object = next((c for c in head.rights if c.lower_ == "of"), None)
         detail = _LEADING_ARTICLE.sub("", _phrase(of_object)).lower() if of_object else ""
@@ -713,11 +710,7 @@ class ActorIndex:
 
     def _resolve_organisation(self, head: Token, *, record: bool) -> str | None:
         position = self.offset(head)
-        index = bisect.bisect_left(self._starts, position)
-        sentences: dict[str, list[int]] = defaultdict(list)
-        for mention in self._mentions_before(index):
-            if mention.key in self._organisations:
-                sentences[mention.key].append(mention.sentence)
+        sentences = self._sentences_before(position, self._organisations.__contains__)
         key = org_nominals.choose(head, self.sentence_of(head), (
             org_nominals.Candidate(key, self._organisations[key], tuple(found))
             for key, found in sentences.items()), self.settings.nominals)
@@ -735,6 +728,16 @@ class ActorIndex:
     def _mentions_before(self, index: int) -> list[Mention]:
         """The mentions a nominal at mention position `index` looks back over."""
         return self.mentions[max(0, index - self.settings.nominals.lookback_mentions): index]
+
+    def _sentences_before(self, position: int,
+                          wanted: Callable[[str], bool]) -> dict[str, list[int]]:
+        """For each wanted actor mentioned before article offset `position` (within the
+        nominal lookback), the sentence numbers of those mentions."""
+        sentences: dict[str, list[int]] = defaultdict(list)
+        for mention in self._mentions_before(bisect.bisect_left(self._starts, position)):
+            if wanted(mention.key):
+                sentences[mention.key].append(mention.sentence)
+        return sentences
 
     def _latest_before(self, groups: Sequence[_Group], position: int) -> _Group:
         """Of `groups`, the one referred to last before `position`: a walk back over the
@@ -920,26 +923,24 @@ def _type_evidence(span: Span, kind: ActorType) -> tuple[ActorType, float]:
             return "place", 1.0
         if before is not None and before.lower_ == "the":
             return "place", 1.0
-    if kind == "place" and span.root.dep_ != "conj":
+    # The names this one is listed with ("A, B and C"): a weak vote for their kind.
+    siblings = _coordinated(span)
+    if kind == "place" and span.root.dep_ != "conj" and siblings and all(
+            t.ent_type_ == "ORG" or t.lower_ in ORG_SUFFIXES for t in siblings):
         # "Rosatom, CNOOC and the Fund": a name heading a list of organisations. Not one
         # further down ("the EU and the US", "the West Bank and Gaza"): the small model
         # often labels the place before it an organisation.
-        siblings = _coordinated(span)
-        if siblings and all(t.ent_type_ == "ORG" or t.lower_ in ORG_SUFFIXES
-                            for t in siblings):
-            return "organization", 1.0
-    if kind in ("organization", "person") and span[-1].lower_ not in _INSTITUTION_WORDS:
-        siblings = _coordinated(span)
-        if siblings and all(t.ent_type_ in ("GPE", "LOC") for t in siblings):
-            # "Sub-Saharan Africa, Latin America and the Caribbean", "England and Wales",
-            # "Leicestershire, Yorkshire, the West Midlands": a name listed only among places.
-            return "place", 1.0
-    if kind != "person" and _is_full_name(span):
-        siblings = _coordinated(span)
-        if siblings and all(t.ent_type_ == "PERSON" for t in siblings):
-            # "Will Smith, Kevin Spacey and Keanu Reeves": a name listed among people only.
-            # Weak, as for a speaker below: it tips a tie.
-            return "person", 1.0
+        return "organization", 1.0
+    if (kind in ("organization", "person") and span[-1].lower_ not in _INSTITUTION_WORDS
+            and siblings and all(t.ent_type_ in ("GPE", "LOC") for t in siblings)):
+        # "Sub-Saharan Africa, Latin America and the Caribbean", "England and Wales",
+        # "Leicestershire, Yorkshire, the West Midlands": a name listed only among places.
+        return "place", 1.0
+    if kind != "person" and _is_full_name(span) and siblings and all(
+            t.ent_type_ == "PERSON" for t in siblings):
+        # "Will Smith, Kevin Spacey and Keanu Reeves": a name listed among people only.
+        # Weak, as for a speaker below: it tips a tie.
+        return "person", 1.0
     if kind != "person" and _speaks(span) and _looks_like_person_name(span):
         # "Doherty said" with a name tagged as an organisation: a weak vote for a person;
         # organisations speak too ("Facebook said"), so it never outvotes the recogniser
@@ -1728,13 +1729,9 @@ def _phrase(token: Token | None) -> str:
     return objects[0].doc[subtree[0].i: subtree[-1].i + 1].text
 
 
-def _before_a_name(token: Token) -> bool:
-    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
-    return following is not None and following.tag_ in ("NNP", "NNPS")
-
-
 def _is_definite_title(token: Token) -> bool:
-    return ((token.tag_ == "NN" or (token.tag_ == "NNP" and not _before_a_name(token)))
+    capitalised_title = token.tag_ == "NNP" and not org_nominals.precedes_a_name(token)
+    return ((token.tag_ == "NN" or capitalised_title)
             and token.lower_ in TITLE_WORDS
             and any(c.lower_ == "the" and c.dep_ == "det" for c in token.lefts)
             and token.dep_ != "compound")

@@ -158,10 +158,16 @@ def is_organisation_nominal(head: Token) -> bool:
     if any(c.dep_ == "compound" and c.tag_ in ("NNP", "NNPS") for c in head.lefts):
         return False
     # "the Russian space agency Roscosmos": the name follows; the phrase introduces it.
-    following = head.doc[head.i + 1] if head.i + 1 < len(head.doc) else None
-    if following is not None and following.tag_ in ("NNP", "NNPS"):
+    if precedes_a_name(head):
         return False
     return not any(c.dep_ in ("relcl", "acl") or c.lower_ == "of" for c in head.rights)
+
+
+def precedes_a_name(token: Token) -> bool:
+    """A proper noun follows `token`: a description written before a name ("the GOP
+    Chairman Chuck Williams", "the space agency Roscosmos") introduces it."""
+    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return following is not None and following.tag_ in ("NNP", "NNPS")
 
 
 def fits(noun: str, kinds: frozenset[str]) -> bool:
@@ -210,20 +216,11 @@ def choose(head: Token, sentence: int, candidates: Iterable[Candidate],
     """The key of the organisation the nominal headed by `head` (in sentence number
     `sentence`) refers to, or None."""
     noun, modifiers = head.lower_, modifiers_of(head)
-    salience: list[tuple[float, str]] = []
-    for candidate in candidates:
-        if not candidate.sentences or not fits(noun, candidate.profile.kinds):
-            continue
-        if any(m not in candidate.profile.words for m in modifiers):
-            continue
-        score = sum(settings.decay ** max(0, sentence - s) for s in candidate.sentences)
-        salience.append((score, candidate.key))
-    if not salience:
-        return None
-    ranked = sorted(salience, reverse=True)
-    if len(ranked) > 1 and ranked[1][0] >= settings.ambiguous_share * ranked[0][0]:
-        return None
-    return ranked[0][1]
+    return settings.most_salient(
+        ((candidate.key, candidate.sentences) for candidate in candidates
+         if candidate.sentences and fits(noun, candidate.profile.kinds)
+         and all(m in candidate.profile.words for m in modifiers)),
+        sentence)
 
 
 def profile_of(descriptions: Sequence[tuple[str, str]], names: Iterable[str]) -> Profile:

@@ -10,7 +10,7 @@ before a colon or a reported content has) stay named constants in their modules.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -65,6 +65,19 @@ class NominalSettings:
     ambiguous_share: float = 0.6
     # How many sentences back "the 28-year-old" looks when no one was given that age.
     age_lookback_sentences: int = 4
+
+    def most_salient(self, candidates: Iterable[tuple[str, Sequence[int]]],
+                     sentence: int) -> str | None:
+        """Of (key, sentences of its mentions) pairs, the key the text has been talking
+        about at sentence `sentence`: mentions weighted by recency, and no one when the
+        runner-up comes within `ambiguous_share` of the best."""
+        ranked = sorted(((sum(self.decay ** max(0, sentence - s) for s in sentences), key)
+                         for key, sentences in candidates), reverse=True)
+        if not ranked:
+            return None
+        if len(ranked) > 1 and ranked[1][0] >= self.ambiguous_share * ranked[0][0]:
+            return None
+        return ranked[0][1]
 
 
 @dataclass(frozen=True)

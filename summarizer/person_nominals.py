@@ -91,16 +91,11 @@ def choose(nominal: Nominal, sentence: int, people: Iterable[Person],
     if same_age:
         return None
     near = sentence - settings.age_lookback_sentences
-    recent = [p for p in people if not p.ages and max(p.sentences) >= near]
-    scores = sorted(((sum(settings.decay ** max(0, sentence - s) for s in p.sentences), p.key)
-                     for p in recent), reverse=True)
     # Someone else of another stated age nearby makes the fallback a guess.
-    others = [p for p in people if p.ages and max(p.sentences) >= near]
-    if not scores or others:
+    if any(p.ages and max(p.sentences) >= near for p in people):
         return None
-    if len(scores) > 1 and scores[1][0] >= settings.ambiguous_share * scores[0][0]:
-        return None
-    return scores[0][1]
+    return settings.most_salient(((p.key, p.sentences) for p in people
+                                  if not p.ages and max(p.sentences) >= near), sentence)
 
 
 def descriptions_of(roles: Iterable[str], words_before: Mapping[int, str]) -> frozenset[str]:
