@@ -17,9 +17,13 @@ Measures, per article and in total (the issue-9 team measures):
   split               gold people matched by 2+ of the listed actors
   mistyped            gold people listed with a type other than person; organisations
                       listed as a person or place
+  places mistyped     gold places listed as a person or an organisation
   junk                listed actors matching no gold entity, plus those matching not_actors
   credit              listed actors that are names from a credit line
-  listed / total      actors considered (the first --top) and all the system returned
+  listed / total      actors considered (the first --top of those a reader is shown: minor
+                      actors, named once in passing, only with --all) and all returned
+  people / orgs listed  gold people and organisations found among the listed actors (what
+                      the key list would lose by leaving a real actor out)
 
 Name matching is case-insensitive on the name and aliases, without titles ("Mr", "Gov.")
 or a possessive; a system actor also matches a gold person whose full surname is its last
@@ -261,12 +265,16 @@ class ArticleScore:
     system_quotes: int = 0
     unmatched_system_quotes: int = 0
     key_people: int = 0
+    people_listed: int = 0
+    gold_orgs: int = 0
+    orgs_listed: set[str] = field(default_factory=set)
     orgs_found: int = 0
     listed: int = 0
     total_actors: int = 0
     split: list[str] = field(default_factory=list)
     people_mistyped: list[str] = field(default_factory=list)
     orgs_mistyped: list[str] = field(default_factory=list)
+    places_mistyped: list[str] = field(default_factory=list)
     junk_unmatched: list[str] = field(default_factory=list)
     junk_not_actor: list[str] = field(default_factory=list)
     credit: list[str] = field(default_factory=list)
@@ -297,7 +305,8 @@ def best_quote(excerpt: str, quotes: Sequence[Quote]) -> Quote | None:
 def score_actors(gold: GoldArticle, actors: Sequence[Actor], score: ArticleScore,
                  top: int | None = TOP) -> None:
     matcher = Matcher(gold)
-    listed = list(actors[:top]) if top else list(actors)
+    # The list a reader is shown: minor actors (named once in passing) only with --all.
+    listed = [a for a in actors if not a.minor][:top] if top else list(actors)
     score.total_actors = len(actors)
     score.listed = len(listed)
     hits: dict[str, list[Actor]] = {}
@@ -315,6 +324,7 @@ def score_actors(gold: GoldArticle, actors: Sequence[Actor], score: ArticleScore
                 score.people_mistyped.append(label)
         for org in orgs:
             score.orgs_found += 1
+            score.orgs_listed.add(org.name)
             if actor.type in ("person", "place"):
                 score.orgs_mistyped.append(f"{label} = {org.name}")
         if people or orgs:
@@ -322,9 +332,14 @@ def score_actors(gold: GoldArticle, actors: Sequence[Actor], score: ArticleScore
         banned = matcher.not_actor(keys)
         if banned or credit:
             score.junk_not_actor.append(label)
-        elif not (matcher.is_place(keys) or matcher.is_optional(keys)):
+        elif matcher.is_place(keys):
+            if actor.type != "place":
+                score.places_mistyped.append(label)
+        elif not matcher.is_optional(keys):
             score.junk_unmatched.append(label)
     score.key_people = len(gold.people)
+    score.gold_orgs = len(gold.organizations)
+    score.people_listed = len(hits)
     for name, matched in hits.items():
         if len(matched) > 1:
             score.split.append(f"{name}: " + " | ".join(f"{a.name} ({a.type})" for a in matched))
@@ -417,6 +432,11 @@ def report(scores: Sequence[ArticleScore], top: int | None) -> str:
         f"People mistyped: {sum(len(s.people_mistyped) for s in scores)}   "
         f"organisations mistyped: {sum(len(s.orgs_mistyped) for s in scores)} of "
         f"{sum(s.orgs_found for s in scores)} listed",
+        f"Key people listed: {sum(s.people_listed for s in scores)} of "
+        f"{sum(s.key_people for s in scores)}   organisations listed: "
+        f"{sum(len(s.orgs_listed) for s in scores)} of {sum(s.gold_orgs for s in scores)}   "
+        f"places listed as a person or organisation: "
+        f"{sum(len(s.places_mistyped) for s in scores)}",
         f"Junk actors: {sum(s.junk for s in scores)} "
         f"(matching no entity: {sum(len(s.junk_unmatched) for s in scores)}, "
         f"not_actors: {sum(len(s.junk_not_actor) for s in scores)})   "
@@ -429,7 +449,8 @@ def report(scores: Sequence[ArticleScore], top: int | None) -> str:
     ]
     for s in scores:
         details = [("split", s.split), ("people mistyped", s.people_mistyped),
-                   ("orgs mistyped", s.orgs_mistyped), ("junk (no entity)", s.junk_unmatched),
+                   ("orgs mistyped", s.orgs_mistyped), ("places mistyped", s.places_mistyped),
+                   ("junk (no entity)", s.junk_unmatched),
                    ("junk (not_actors)", s.junk_not_actor), ("credit names", s.credit),
                    ("wrong speakers", s.wrong_speakers), ("vague speakers", s.vague_speakers),
                    ("missed quotes", s.missed)]

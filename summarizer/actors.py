@@ -35,6 +35,7 @@ from summarizer import org_nominals, person_nominals
 from summarizer.coref import PronounResolver
 from summarizer.credits import HANDLE, credit_spans, inside
 from summarizer.entity_words import (
+    BODY_WORDS,
     BUSINESS_ASSETS,
     BUSINESS_NOUNS,
     DEMONYM_PREFIXES,
@@ -57,6 +58,7 @@ from summarizer.entity_words import (
     WORK_NOUNS,
 )
 from summarizer.people_settings import DEFAULT_PEOPLE_SETTINGS, PeopleSettings
+from summarizer.places import is_known_place
 from summarizer.speech import (
     EVENT_WORDS,
     FEMALE_HONORIFICS,
@@ -153,6 +155,9 @@ class _Group:
     references: set[int] = field(default_factory=set)
     paragraphs: set[int] = field(default_factory=set)
     first: int = 10**9
+    # The type was decided by strong evidence (a title, a classifying noun, a name's own
+    # suffix), not only by the recogniser's label.
+    settled: bool = False
 
 
 @dataclass(frozen=True)
@@ -493,6 +498,9 @@ class ActorIndex:
             if self._bare_name_of_a_business(key, named, votes[key], fuller):
                 votes[key]["organization"] += _STRONG_VOTE
         types = {key: _winner(vote) for key, vote in votes.items()}
+        for key, named in by_key.items():
+            if types[key] != "place" and not fuller.get(key) and self._is_located(key, named):
+                types[key] = "place"
         prominence = _prominence(by_key, fuller)
         last_seen: dict[str, tuple[int, int]] = {}
         for mention in mentions:
@@ -508,11 +516,33 @@ class ActorIndex:
             last_seen[key] = (mention.paragraph, mention.start)
             group = self.groups.get(key)
             if group is None:
-                group = self.groups[key] = _Group(key=key, type=types[key])
+                group = self.groups[key] = _Group(
+                    key=key, type=types[key], settled=votes[key][types[key]] >= _STRONG_VOTE)
             group.names[mention.text] += 1
             self._reference(group, mention.start, mention.paragraph)
             if group.type == "person":
                 self._learn_person(group, mention)
+
+    def _is_located(self, key: str, named: Sequence[Mention]) -> bool:
+        """A well-known place's name that the article uses where places go ("a man from
+        Leicester", "the conference in Manchester"), and nothing says otherwise: the
+        recogniser's "person" or "organisation" for its other mentions is a slip. Never a
+        name with a title, a classifying noun or an honorific ("Mr Jackson"), nor a team
+        or firm named by its city that owns something ("in Barcelona's win")."""
+        if not is_known_place(key) or any(m.honorific for m in named):
+            return False
+        if any(m.evidence >= _STRONG_VOTE and m.type != "place" for m in named):
+            return False
+        text = self.article.text
+        return any((_LOCATIVE_BEFORE.search(text, max(0, m.start - 24), m.start)
+                    and not possessive_follows(text, m.end)) or self._is_dateline(m)
+                   for m in named)
+
+    def _is_dateline(self, mention: Mention) -> bool:
+        """ "LONDON (Reuters) -": a wire story's place, in capitals, opening a paragraph."""
+        paragraph = self.article.paragraphs[mention.paragraph - 1]
+        return (mention.start == paragraph.start and mention.text.isupper()
+                and _DATELINE_AFTER.match(self.article.text, mention.end) is not None)
 
     def _bare_name_of_a_business(self, key: str, group: Sequence[Mention], votes: Votes,
                                  fuller: dict[str, list[str]]) -> bool:
@@ -795,18 +825,18 @@ class ActorIndex:
         self._ranked = True
         quoted = Counter(q.speaker for q in quotes if q.speaker)
         total = max(len(self.article.text), 1)
-        ranked = sorted(self.groups.values(),
-                        key=lambda g: -self._salience(g, total, quoted[self.name_of(g.key)]))
         result = []
-        for group in ranked:
+        for group in self.groups.values():
             name = self.name_of(group.key)
             aliases = tuple(sorted(n for n in group.names if n != name))
-            result.append(Actor(
-                name=name, type=group.type, aliases=aliases,
-                role=_best_role(group.roles) or _title_role(group),
+            role = _best_role(group.roles) or _title_role(group)
+            result.append((Actor(
+                name=name, type=group.type, aliases=aliases, role=role,
                 mentions=len(group.references), paragraphs=tuple(sorted(group.paragraphs)),
-            ))
-        return tuple(result)
+                minor=_is_minor(group, role, quoted[name]),
+            ), self._salience(group, total, quoted[name])))
+        result.sort(key=lambda pair: (pair[0].minor, -pair[1]))
+        return tuple(actor for actor, _ in result)
 
     def _salience(self, group: _Group, total: int, quotes: int) -> float:
         # Earlier is more central in news writing: a small bonus, up to one mention's worth.
@@ -826,6 +856,40 @@ class ActorIndex:
             self._headline_words = frozenset(_name_key(title).split())
         return any(set(_name_key(name).split()) <= self._headline_words
                    for name in group.names) if self._headline_words else False
+
+
+def _is_minor(group: _Group, role: str | None, quotes: int) -> bool:
+    """Named once, in passing: no quote, no role, no context that settles the type, and not
+    a person named in full nor an organisation whose name says it is one. Most junk the
+    small recogniser leaves is of this kind ("Century", "Hotel", "Producers", a film's title
+    typed as a firm), and so are the passing names a reader need not follow ("Cicero",
+    "Churchill", a place named once); a full personal name is the recogniser's most
+    reliable label, and kept."""
+    if len(group.references) > 1 or quotes or role or group.settled:
+        return False
+    if group.type == "person":
+        return not any(_proper_length(n) > 1 for n in group.names)
+    if group.type == "organization":
+        return not any(_names_a_body(n) for n in group.names)
+    return True
+
+
+def _names_a_body(name: str) -> bool:
+    """An acronym ("FBI", "E.U.") or a name holding a word that says what kind of body it is
+    ("Bank of America", "Catholic Church"): an organisation a reader knows for one, where a
+    single capitalised word ("Century", "Festen") or a title ("Lovely Bones") may be
+    anything."""
+    words = re.findall(r"[\w'’.]+", name)
+    if any(_is_acronym(w) for w in words):
+        return True
+    return bool({w.lower().strip(".") for w in words} & (ORG_SUFFIXES | BODY_WORDS))
+
+
+def _is_acronym(word: str) -> bool:
+    """ "FBI", "E.U.", "BBC2", "ITV1": two capitals or more, perhaps dotted, perhaps a
+    number after them."""
+    letters = word.replace(".", "").rstrip("0123456789")
+    return len(letters) >= 2 and letters.isalpha() and letters.isupper()
 
 
 def _number_sentences(docs: Sequence[Doc]) -> list[dict[int, int]]:
@@ -1373,6 +1437,14 @@ _INSTITUTION_WORDS = ORG_SUFFIXES | frozenset(("church", "party", "parliament", 
 # Nouns after a name that make it a sporting meeting even in lower case ("the Norwich Union
 # European trials"); not "games" or "awards", which follow a maker's name as products.
 _MEETING_WORDS = frozenset(("trials", "championships", "championship", "tournament", "indoors"))
+
+
+# Prepositions that put a name where places go: "from Leicester", "in Manchester" (not "at"
+# or "to": "a move to Barcelona", "at Chelsea" are as often a club).
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|from|near|outside|across|around|throughout)\s+(?:the\s+)?\Z", re.IGNORECASE)
+
+_DATELINE_AFTER = re.compile(r",?\s*(?:\(|[-–—])")
 
 
 # A headline written in title case: most of its longer words are capitalised.

@@ -32,8 +32,9 @@ __all__ = ["CACHE_FORMAT", "STALE_TEMP_SECONDS", "BriefingCache", "CacheStats"]
 # Part of every key and of every entry: raise it whenever the analyses change what they
 # return or the stored form changes, so a briefing cached by an older version is analysed
 # afresh rather than served (2: entities, calibrated topics, news-aware summaries, credit
-# lines; 3: entries written by `summarizer.serialize`, every field of every type).
-CACHE_FORMAT = 3
+# lines; 3: entries written by `summarizer.serialize`, every field of every type; 4: actors
+# marked minor, places settled by a gazetteer).
+CACHE_FORMAT = 4
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,15 @@ BUSINESS_NOUNS: frozenset[str] = _words("""
 # Nouns of organisation context that a person can be too: "Tom Goldstein, publisher of
 # SCOTUSblog", "producer Brian Grazer".
 ROLE_OR_ORG_NOUNS: frozenset[str] = _words("publisher producer operator maker owner")
+# Words inside an organisation's name that say what kind of body it is, beside the suffixes of
+# `speech.ORG_SUFFIXES` ("Department of Justice", "Associated Press", "House of Commons"): a
+# name holding one is an organisation even when the article names it only once.
+BODY_WORDS: frozenset[str] = _words("""
+    church party parliament assembly senate congress house press federation embassy center
+    centre union unions reserve force forces guard programme program research media
+    communications software security brothers bros theatre theater academy school hospital
+    police army navy club team studios records publishing radio channel tv television
+    """)
 # What a business has and a person rarely does: "Sega's games", "Napster's subscribers".
 BUSINESS_ASSETS: frozenset[str] = _words("""
     shares share profits profit revenue revenues sales games game console consoles software

@@ -47,12 +47,15 @@ def _quote(quote: Quote) -> dict[str, Any]:
 
 
 def key_actors(actors: Sequence[Actor], *, all_actors: bool = False) -> tuple[Actor, ...]:
-    """The actors a reader is shown: the first `KEY_ACTORS` of the ranked list, or all.
+    """The actors a reader is shown: the first `KEY_ACTORS` of the ranked list that are not
+    minor (named once in passing), or all.
 
     The analysis ranks every actor it finds by salience; a long feature names dozens, and a
     list longer than a dozen is no longer a list of *key* actors.
     """
-    return tuple(actors) if all_actors else tuple(actors[:KEY_ACTORS])
+    if all_actors:
+        return tuple(actors)
+    return tuple(a for a in actors if not a.minor)[:KEY_ACTORS]
 
 
 def _more_actors(total: int, shown: int) -> str | None:
@@ -78,7 +81,8 @@ def briefing_to_dict(briefing: Briefing, *, all_actors: bool = True) -> dict[str
     if briefing.topics is not None:
         data["topics"] = [to_data(t) for t in briefing.topics]
     if briefing.actors is not None:
-        data["actors"] = [to_data(a)
+        # `minor` only orders the list (key actors first); schema 1 does not carry it.
+        data["actors"] = [to_data(a, omit=("minor",))
                           for a in key_actors(briefing.actors, all_actors=all_actors)]
         data["actors_total"] = len(briefing.actors)
     if briefing.quotes is not None:

@@ -154,12 +154,14 @@ PERSON_HONORIFICS: frozenset[str] = _words("""
     mr mr. mrs mrs. ms ms. miss dr dr. sen sen. senator gov gov. governor rep rep. rev rev.
     prof prof. gen gen. col col. capt capt. lt lt. sgt sgt. maj maj. cmdr cmdr. adm adm.
     sir dame president judge justice mayor""")
-# Names of things that are not actors: diseases and a few products that news text names as
-# if they were organisations ("Ebola spread", "iPhone sales").
+# Names of things that are not actors: diseases, a few products and the acronyms of
+# concepts that news text names as if they were organisations ("Ebola spread", "iPhone
+# sales", "FDI in retail", "an IT firm").
 NON_ACTOR_NAMES: frozenset[str] = _words("""
     ebola zika hiv aids covid covid-19 sars mers malaria measles cholera polio tuberculosis
     influenza coronavirus h1n1 h5n1 mpox monkeypox dengue alzheimer alzheimer's parkinson's
     iphone ipad ipod kindle xbox playstation android
+    gdp fdi gmt ipo vat dna gps dvd mp3 it linux wimax wi-fi bluetooth
     """)
 # Words that make a capitalised name an event, a law, a storm or a disease: "Great
 # Recession", "World War II", "Hurricane Sandy", "Affordable Care Act".

@@ -96,12 +96,17 @@ class Entity:
 
 @dataclass(frozen=True)
 class Actor:
+    """One entity of the article. `minor` marks an actor named once in passing, with nothing
+    else said of it (no role, no quote, no context settling its type): it is listed only
+    when every actor is asked for, after the others."""
+
     name: str
     type: ActorType
     role: str | None
     aliases: tuple[str, ...]
     mentions: int
     paragraphs: tuple[int, ...]
+    minor: bool = False
 
 
 @dataclass(frozen=True)

@@ -99,9 +99,11 @@ def test_the_types_are_all_found() -> None:
 
 
 def test_a_field_added_to_a_type_round_trips() -> None:
-    # A copy of Actor with one more field, as a later version might add one.
+    # A copy of Actor with more fields, as a later version might add them (with defaults,
+    # as Actor's last field has one).
     Extended = dataclasses.make_dataclass(
-        "Extended", [("pronoun", str | None), ("weights", tuple[float, ...])],
+        "Extended", [("pronoun", str | None, dataclasses.field(default=None)),
+                     ("weights", tuple[float, ...], dataclasses.field(default=()))],
         bases=(Actor,), frozen=True)
     actor = Extended("Jane Doe", "person", None, ("Doe",), 2, (1,), pronoun="she",
                      weights=(0.5, 1.0))

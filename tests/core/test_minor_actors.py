@@ -1,0 +1,129 @@
+"""The key-actor list leaves out actors named once in passing, and well-known places that the
+recogniser called a person or a firm are places (issue 9: junk on unseen articles)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from summarizer.article import article_from_text, sample_article
+from summarizer.backends.spacy_nlp import SpacyPipeline
+from summarizer.people import analyse_people
+from summarizer.places import is_known_place
+from summarizer.render import briefing_to_dict, key_actors, to_text
+from summarizer.types import Actor, ActorType, Briefing, ModelInfo
+from tests.core.test_actors import analyse, by_name, given_entities
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> SpacyPipeline:
+    return SpacyPipeline()
+
+
+def _people_with(pipeline: SpacyPipeline, text: str,
+                 names: dict[str, ActorType]) -> dict[str, Actor]:
+    """The actors, with the recogniser's labels given (its slips made on purpose)."""
+    article = article_from_text(text, source="test")
+    return by_name(analyse_people(article, pipeline.parse(article),
+                                  given_entities(article, names)))
+
+
+PASSING = ("Hospital trusts in Wales\n\n"
+           "Health minister Edwina Hart said waiting lists had fallen by a third. "
+           "Ms Hart told the assembly that Bank of America and the FBI had nothing to do with "
+           "it, and that Century had been wrong. Herbert Hoover once said the same, she "
+           "added, and so did Churchill.\n\n"
+           "Ms Hart said the plan would be published in March.")
+PASSING_LABELS: dict[str, ActorType] = {
+    "Edwina Hart": "person", "Hart": "person", "Bank of America": "organization",
+    "FBI": "organization", "Century": "organization", "Herbert Hoover": "person",
+    "Churchill": "person", "Wales": "place"}
+
+
+@pytest.mark.parametrize(("name", "minor"), [
+    ("Edwina Hart", False),       # named often, speaks
+    ("Bank of America", False),   # named once, but its name says what it is
+    ("FBI", False),               # an acronym
+    ("Herbert Hoover", False),    # a person named in full
+    ("Century", True),            # one capitalised word, once: may be anything
+    ("Churchill", True),          # a surname in passing
+])
+def test_actors_named_once_in_passing_are_minor(pipeline: SpacyPipeline, name: str,
+                                                minor: bool) -> None:
+    actors = _people_with(pipeline, PASSING, PASSING_LABELS)
+    assert actors[name].minor is minor
+
+
+def test_a_speaker_named_once_is_not_minor(pipeline: SpacyPipeline) -> None:
+    people = analyse(pipeline, "Talks stall\n\n"
+                               "\"We will not sign,\" said Okonjo, who leads the delegation.")
+    okonjo = next(a for a in people.actors if a.name == "Okonjo")
+    assert not okonjo.minor
+
+
+def test_minor_actors_come_last_and_only_with_all() -> None:
+    actors = (Actor("Century", "organization", None, (), 1, (2,), minor=True),
+              Actor("Edwina Hart", "person", "Health minister", ("Hart",), 3, (1, 2)),
+              Actor("Wales", "place", None, (), 2, (1,)))
+    briefing = Briefing(article=sample_article(), models=ModelInfo("s", "t", "e"),
+                        actors=actors)
+    assert [a.name for a in key_actors(actors)] == ["Edwina Hart", "Wales"]
+    assert [a.name for a in key_actors(actors, all_actors=True)] == [a.name for a in actors]
+    assert "1 more, less prominent: --all lists them" in to_text(briefing)
+    data = json.loads(json.dumps(briefing_to_dict(briefing, all_actors=False)))
+    assert [a["name"] for a in data["actors"]] == ["Edwina Hart", "Wales"]
+    assert data["actors_total"] == 3 and "minor" not in data["actors"][0]
+
+
+def test_the_analysis_ranks_minor_actors_after_the_others(pipeline: SpacyPipeline) -> None:
+    article = article_from_text(PASSING, source="test")
+    actors = analyse_people(article, pipeline.parse(article),
+                            given_entities(article, PASSING_LABELS)).actors
+    flags = [a.minor for a in actors]
+    assert flags == sorted(flags) and any(flags) and not all(flags)
+
+
+@pytest.mark.parametrize(("text", "labels", "name"), [
+    # A city the recogniser calls a person in most of its mentions, once used where places go.
+    ("Labour chooses Manchester\n\nThe party will hold its conference in Manchester, not "
+     "Blackpool. Officials hope Manchester can handle the crowds at the Manchester hotels.",
+     {"Manchester": "person", "Blackpool": "place"}, "Manchester"),
+    ("Arrests\n\nA 24-year-old man from Leicester was detained on Monday, police said.",
+     {"Leicester": "person"}, "Leicester"),
+    # A wire story's dateline, in capitals.
+    ("Trump speaks\n\nLONDON (Reuters) - Donald Trump said on Monday he would visit.",
+     {"LONDON": "organization", "Donald Trump": "person", "Reuters": "organization"},
+     "LONDON"),
+])
+def test_a_well_known_place_used_as_one_is_a_place(pipeline: SpacyPipeline, text: str,
+                                                   labels: dict[str, ActorType],
+                                                   name: str) -> None:
+    assert _people_with(pipeline, text, labels)[name].type == "place"
+
+
+@pytest.mark.parametrize(("text", "labels", "name", "kind"), [
+    # A surname that is also a city's name, with a title: the person.
+    ("Vote\n\nMr Jackson said he would vote against it. Jackson lives in Leeds.",
+     {"Jackson": "person", "Leeds": "place"}, "Jackson", "person"),
+    # A club named by its city, owning a win: not the place.
+    ("Derby\n\nIn Barcelona's 3-0 win, Barcelona scored twice before half-time.",
+     {"Barcelona": "organization"}, "Barcelona", "organization"),
+])
+def test_a_place_name_with_other_evidence_keeps_its_type(pipeline: SpacyPipeline, text: str,
+                                                         labels: dict[str, ActorType],
+                                                         name: str, kind: ActorType) -> None:
+    assert _people_with(pipeline, text, labels)[name].type == kind
+
+
+def test_the_gazetteer_knows_countries_states_and_large_cities_only() -> None:
+    assert all(is_known_place(n) for n in ("France", "West Virginia", "Leicester", "Asia"))
+    assert not any(is_known_place(n) for n in ("Cowley", "Microsoft", "Hart", ""))
+
+
+def test_acronyms_of_concepts_are_not_actors(pipeline: SpacyPipeline) -> None:
+    actors = _people_with(
+        pipeline, "Retail opens up\n\nIndia will allow FDI in retail, the IT minister said. "
+                  "Tata Group welcomed the FDI rules.",
+        {"FDI": "organization", "IT": "organization", "Tata Group": "organization"})
+    assert "FDI" not in actors and "IT" not in actors and "Tata Group" in actors
