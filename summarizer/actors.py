@@ -117,6 +117,8 @@ _NAME_PARTICLES = frozenset(("van", "von", "de", "der", "den", "da", "di", "du",
 # How strongly one mention's context speaks for a type. A title before the name ("Sen.
 # Doherty") or a classifying noun ("the newspaper X") says more than the recogniser's label.
 _STRONG_VOTE = 10.0
+# A name that speaks, which the recogniser called something else: organisations speak too.
+_SPEAKER_VOTE = 0.5
 
 
 @dataclass
@@ -348,7 +350,7 @@ class ActorIndex:
         while len(tokens) > 1 and tokens[0].lower_ in KINSHIP_TITLES | EXTRA_TITLES:
             tokens.pop(0)
             kin = True
-        if not tokens or _is_title_or_interjection(tokens):
+        if not tokens or _is_title_or_interjection(tokens) or _title_of_next_name(tokens):
             return None
         if (len(tokens) == 1 and tokens[0].is_sent_start and tokens[0].tag_ in _COMMON_TAGS
                 and tokens[0].lower_ not in self._capitalised_inside):
@@ -880,9 +882,10 @@ def _names_a_body(name: str) -> bool:
     single capitalised word ("Century", "Festen") or a title ("Lovely Bones") may be
     anything."""
     words = re.findall(r"[\w'’.]+", name)
-    if any(_is_acronym(w) for w in words):
+    if {w.lower().strip(".") for w in words} & (ORG_SUFFIXES | BODY_WORDS):
         return True
-    return bool({w.lower().strip(".") for w in words} & (ORG_SUFFIXES | BODY_WORDS))
+    # A version or model number after the letters is a product's ("IE 7", "CDP-101").
+    return any(_is_acronym(w) for w in words) and not re.search(r"[\s-]\d+\w*$", name)
 
 
 def _is_acronym(word: str) -> bool:
@@ -982,11 +985,15 @@ def _type_evidence(span: Span, kind: ActorType) -> tuple[ActorType, float]:
         return "organization", 1.0
     if kind == "person":
         before = span.doc[span.start - 1] if span.start > 0 else None
-        # People are not "in" or "on" things, and do not take "the" before their name.
+        # People are not "in" or "on" things, and do not take "the" before their name: a
+        # plural after "the" is a party, a band or a family ("the Lib Dems"), else a place.
         if before is not None and before.lower_ in ("in", "at", "near"):
             return "place", 1.0
         if before is not None and before.lower_ == "the":
-            return "place", 1.0
+            is_plural = span[-1].text.endswith("s") and len(span[-1].text) > 3
+            return ("organization" if is_plural else "place"), 1.0
+        if _describes_a_named_person(span):
+            return "organization", 1.0
     # The names this one is listed with ("A, B and C"): a weak vote for their kind.
     siblings = _coordinated(span)
     if kind == "place" and span.root.dep_ != "conj" and siblings and all(
@@ -1005,17 +1012,43 @@ def _type_evidence(span: Span, kind: ActorType) -> tuple[ActorType, float]:
         # "Will Smith, Kevin Spacey and Keanu Reeves": a name listed among people only.
         # Weak, as for a speaker below: it tips a tie.
         return "person", 1.0
-    if kind != "person" and _speaks(span) and _looks_like_person_name(span):
+    if (kind != "person" and _speaks(span) and _looks_like_person_name(span)
+            and not _says_it(span)):
         # "Doherty said" with a name tagged as an organisation: a weak vote for a person;
         # organisations speak too ("Facebook said"), so it never outvotes the recogniser
-        # alone, but it tips a tie and joins a surname to its full name.
-        return "person", 1.0
+        # alone, but it tips a tie and joins a surname to its full name. Half a vote:
+        # a firm that the recogniser labels rightly where it acts and that speaks as often
+        # ("Microsoft is investigating ... Microsoft said") stays a firm.
+        return "person", _SPEAKER_VOTE
     return kind, 1.0
 
 
 def _speaks(span: Span) -> bool:
     root = span.root
     return root.dep_ == "nsubj" and root.head.lower_ in SPEECH_VERBS
+
+
+def _describes_a_named_person(span: Span) -> bool:
+    """ "[Lib Dem] leader Charles Kennedy": a name in the title phrase before a person's
+    name is the body the title belongs to (a person there, "Obama adviser David Axelrod",
+    is named elsewhere in the article, and this one weak vote does not move him)."""
+    head = span.root
+    title = False
+    while head.dep_ == "compound" and head.head.i > head.i:
+        head = head.head
+        title = title or head.lower_ in TITLE_WORDS
+        if title and head.ent_type_ == "PERSON" and head.i >= span.end:
+            return True
+    return False
+
+
+def _says_it(span: Span) -> bool:
+    """ "Microsoft said it would buy ...": the speaker goes on as "it", as a firm does (a
+    person's "said it was" is as often about something else, so this only keeps the
+    recogniser's label; it is no vote of its own)."""
+    return any(clause.dep_ == "ccomp" and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ == "it" for c in clause.children)
+        for clause in span.root.head.children)
 
 
 def _is_full_name(span: Span) -> bool:
@@ -1200,6 +1233,15 @@ def _is_title_or_interjection(tokens: list[Token]) -> bool:
         return True
     the = token.i > 0 and token.doc[token.i - 1].lower_ == "the"
     return the and (word in TITLE_WORDS or word in HONORIFICS or word in EXTRA_TITLES)
+
+
+def _title_of_next_name(tokens: list[Token]) -> bool:
+    """ "[former Tory Treasurer Lord] Ashcroft": the recogniser ended a span on the title
+    of the name after it; the name is a mention of its own, and takes the title."""
+    last = tokens[-1]
+    after = last.doc[last.i + 1] if last.i + 1 < len(last.doc) else None
+    return (last.lower_ in HONORIFICS and after is not None and after.tag_ == "NNP"
+            and after.text[:1].isupper())
 
 
 def _with_first_name(tokens: list[Token]) -> list[Token]:

@@ -127,3 +127,28 @@ def test_acronyms_of_concepts_are_not_actors(pipeline: SpacyPipeline) -> None:
                   "Tata Group welcomed the FDI rules.",
         {"FDI": "organization", "IT": "organization", "Tata Group": "organization"})
     assert "FDI" not in actors and "IT" not in actors and "Tata Group" in actors
+
+
+def test_a_firm_that_goes_on_as_it_stays_a_firm(pipeline: SpacyPipeline) -> None:
+    # Speaking is a weak sign of a person, but "X said it would" is how a firm speaks.
+    actors = _people_with(
+        pipeline, "Spyware\n\nMicrosoft is investigating a trojan. Microsoft said it did not "
+                  "believe the program was widespread. Microsoft has said it plans to offer "
+                  "its own software.",
+        {"Microsoft": "organization"})
+    assert actors["Microsoft"].type == "organization"
+
+
+def test_a_title_ending_a_span_belongs_to_the_next_name(pipeline: SpacyPipeline) -> None:
+    actors = _people_with(
+        pipeline, "Donation\n\nThe party repaid the money to former Tory Treasurer Lord "
+                  "Ashcroft. Lord Ashcroft said he was pleased.",
+        {"Tory Treasurer Lord": "person", "Ashcroft": "person"})
+    assert "Tory Treasurer Lord" not in actors and actors["Ashcroft"].type == "person"
+
+
+def test_a_plural_name_after_the_is_a_body(pipeline: SpacyPipeline) -> None:
+    actors = _people_with(
+        pipeline, "Bill\n\nThe Lib Dems plan to oppose the Bill. The Lib Dems also oppose "
+                  "the plans.", {"Lib Dems": "person"})
+    assert actors["Lib Dems"].type == "organization"
