@@ -489,8 +489,9 @@ class ActorIndex:
                 kept = [m for m in by_key[key] if m.type == "person" or m.evidence >= _STRONG_VOTE]
                 for kind, weight in _votes(kept).items():
                     votes[top[0]][kind] += weight
-                if top[0] not in strong_other:
-                    # ("Andersen said" of "auditors Arthur Andersen" is the firm's name.)
+                if top[0] not in strong_other and _winner(votes[key]) == "person":
+                    # ("Andersen said" of "auditors Arthur Andersen" is the firm's name, and
+                    # "Coal" of "UK Coal", labelled a firm, reads as no one's surname.)
                     votes[top[0]]["person"] += _STRONG_VOTE
         acronyms = {key for key, group in by_key.items()
                     if " " not in key and len(key) >= 2
@@ -973,9 +974,10 @@ def _type_evidence(span: Span, kind: ActorType) -> tuple[ActorType, float]:
         return "person", _STRONG_VOTE
     if kind != "person" and _looks_like_person_name(span) and (
             _appositive_nouns(span) & PERSON_NOUNS
-            or (kind == "place" and _has_who_clause(span))):
+            or (kind == "place" and _has_who_clause(span) and not is_known_place(span.text))):
         # "Rakeem Jones, 26, a protester", "Agnes Samaria, who came second": only people
-        # (organisations take "who" too in British usage: "Focus Features, who had ...").
+        # (organisations take "who" too in British usage: "Focus Features, who had ...",
+        # and so do countries: "Russia and Pakistan, who cannot ...").
         return "person", _STRONG_VOTE
     if kind == "place" and _is_owned(span):
         # Places are not bought or sold: "to help buy Yugansk" names a company.
@@ -1353,6 +1355,8 @@ def _is_first_name_of(tokens: Sequence[Token]) -> bool:
 
 def _after_title(span: Span) -> bool:
     """A title of our own lists right before the name: "Cardinal Cormac Murphy-O'Connor"."""
+    if span.end < len(span.doc) and span.doc[span.end].tag_ == "POS":
+        return False  # "defending champion Ireland's Paul Brizzel": the title is his
     return span.start > 0 and span.doc[span.start - 1].lower_ in EXTRA_TITLES | KINSHIP_TITLES
 
 
@@ -1639,11 +1643,14 @@ def _fuller_names(keys: Sequence[str], votes: dict[str, Votes],
             # A nationality stands for itself; a first name the recogniser took for one
             # ("Reese had ...") joins the person it names in full.
             continue
+        # A first name alone must read as a person's (or a nationality's, above): "UK", a
+        # place, is not the first name of "UK Coal".
+        first_name_ok = _winner(votes[key]) in ("person", "group")
         owners = [
             other for other in full if other != key and set(words) < set(other.split())
             and (words[-1] == other.split()[-1]
                  or (len(words) == 1 and words[0] == other.split()[0]
-                     and words[0] not in surnames))
+                     and words[0] not in surnames and first_name_ok))
         ]
         if owners:
             result[key] = owners

@@ -152,3 +152,28 @@ def test_a_plural_name_after_the_is_a_body(pipeline: SpacyPipeline) -> None:
         pipeline, "Bill\n\nThe Lib Dems plan to oppose the Bill. The Lib Dems also oppose "
                   "the plans.", {"Lib Dems": "person"})
     assert actors["Lib Dems"].type == "organization"
+
+
+@pytest.mark.parametrize(("text", "labels", "name", "kind"), [
+    # Countries take "who" in British usage, as organisations do.
+    ("Threats\n\nThe priority should be failing states, including Russia and Pakistan, who "
+     "cannot protect their stocks. He named Russia as the main risk.",
+     {"Russia": "place", "Pakistan": "place"}, "Russia", "place"),
+    # A title before a name's possessive is the next person's.
+    ("Madrid\n\nThe pole vault went to defending champion Ireland's Paul Brizzel. Ireland's "
+     "team did well in Madrid.",
+     {"Ireland": "place", "Paul Brizzel": "person", "Madrid": "place"}, "Ireland", "place"),
+])
+def test_a_place_keeps_its_type_beside_person_words(pipeline: SpacyPipeline, text: str,
+                                                    labels: dict[str, ActorType], name: str,
+                                                    kind: ActorType) -> None:
+    assert _people_with(pipeline, text, labels)[name].type == kind
+
+
+def test_a_place_is_not_the_first_name_of_a_firm(pipeline: SpacyPipeline) -> None:
+    # "UK" must not join "UK Coal" as if it were a first name, even where the recogniser
+    # took the firm for a person.
+    actors = _people_with(
+        pipeline, "Pits\n\nUK Coal will close two pits. Exports from the UK fell too, and "
+                  "the UK said so.", {"UK Coal": "person", "UK": "place"})
+    assert "UK" not in actors["UK Coal"].aliases and actors["UK"].type == "place"
