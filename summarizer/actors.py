@@ -50,7 +50,9 @@ from summarizer.entity_words import (
     NAME_DESCRIPTIONS,
     OWNING_NOUNS,
     OWNING_VERBS,
+    PERSON_FATE_VERBS,
     PERSON_NOUNS,
+    PERSON_POSSESSIONS,
     PRIZE_EMBLEMS,
     PRIZE_METALS,
     PRODUCT_NOUNS,
@@ -1014,6 +1016,11 @@ def _type_evidence(span: Span, kind: ActorType) -> tuple[ActorType, float]:
         # "Will Smith, Kevin Spacey and Keanu Reeves": a name listed among people only.
         # Weak, as for a speaker below: it tips a tie.
         return "person", 1.0
+    if kind != "person" and _looks_like_person_name(span) and (
+            _lives_a_life(span) or _after_person_noun(span)):
+        # "Fortuyn's murder", "killing Fortuyn", "the politician Pim Fortuyn": what only a
+        # person is or undergoes; weak, as the recogniser's label is.
+        return "person", 1.0
     if (kind != "person" and _speaks(span) and _looks_like_person_name(span)
             and not _says_it(span)):
         # "Doherty said" with a name tagged as an organisation: a weak vote for a person;
@@ -1042,6 +1049,23 @@ def _describes_a_named_person(span: Span) -> bool:
         if title and head.ent_type_ == "PERSON" and head.i >= span.end:
             return True
     return False
+
+
+def _lives_a_life(span: Span) -> bool:
+    root = span.root
+    if root.dep_ == "poss" and root.head.lower_ in PERSON_POSSESSIONS:
+        return True
+    return root.dep_ in ("dobj", "nsubjpass") and root.head.lower_ in PERSON_FATE_VERBS
+
+
+def _after_person_noun(span: Span) -> bool:
+    """ "the politician Pim Fortuyn", "novelist Andrea Levy": a full name after a common
+    noun of a person's occupation ("-ian", "-ist"; not "-er", which firms are too:
+    "software developer Connectotel")."""
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    return (before is not None and _is_full_name(span) and before.tag_ == "NN"
+            and before.is_lower and before.lower_.endswith(("ian", "ist"))
+            and len(before.text) > 5 and before.lower_ not in ORG_CONTEXT)
 
 
 def _says_it(span: Span) -> bool:

@@ -71,6 +71,16 @@ OWNING_VERBS: frozenset[str] = _words("""
 OWNING_NOUNS: frozenset[str] = _words("""
     purchase acquisition sale takeover stake shares owner owners buyer shareholders
     """)
+# What only a person has or undergoes: "Fortuyn's murder", "Brown's wife", "killing Fortuyn".
+PERSON_POSSESSIONS: frozenset[str] = _words("""
+    death murder killing assassination funeral wife husband son daughter father mother
+    brother sister widow widower girlfriend boyfriend birthday childhood
+    """)
+# (Word forms: the pipeline runs no lemmatizer.)
+PERSON_FATE_VERBS: frozenset[str] = _words("""
+    kill kills killed killing murder murders murdered murdering assassinate assassinated
+    assassinating marry marries married marrying
+    """)
 # Common nouns in apposition that only a person takes: "Rakeem Jones, 26, a protester".
 PERSON_NOUNS: frozenset[str] = _words("""
     man woman boy girl protester protesters resident student mother father son daughter wife

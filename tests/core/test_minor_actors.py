@@ -177,3 +177,14 @@ def test_a_place_is_not_the_first_name_of_a_firm(pipeline: SpacyPipeline) -> Non
         pipeline, "Pits\n\nUK Coal will close two pits. Exports from the UK fell too, and "
                   "the UK said so.", {"UK Coal": "person", "UK": "place"})
     assert "UK" not in actors["UK Coal"].aliases and actors["UK"].type == "place"
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Film\n\nThe film tells of the anti-immigration politician Pim Fortuyn. A man was jailed "
+     "last year for it.", "Pim Fortuyn"),
+    ("Film\n\nThe film is about Fortuyn. Fortuyn's murder shocked the country, and the man "
+     "who was jailed for killing Fortuyn is free.", "Fortuyn"),
+])
+def test_what_only_a_person_is_or_undergoes_makes_a_person(pipeline: SpacyPipeline,
+                                                            text: str, name: str) -> None:
+    assert _people_with(pipeline, text, {name: "organization"})[name].type == "person"
