@@ -27,7 +27,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -53,6 +53,7 @@ from summarizer.entity_words import (
     PERSON_FATE_VERBS,
     PERSON_NOUNS,
     PERSON_POSSESSIONS,
+    PLATFORMS,
     PRIZE_EMBLEMS,
     PRIZE_METALS,
     PRODUCT_NOUNS,
@@ -287,6 +288,9 @@ class ActorIndex:
         # A name never opens with a possessive ending: "’s Job" is a headline's fragment.
         if tokens and tokens[0].tag_ == "POS":
             return None
+        if entity.type == "person" and len(tokens) == 1 and _is_demonym(tokens[0].lower_):
+            # "American voters", "no American would": a people, whatever the label.
+            entity = replace(entity, type="group")
         # A group (nationality, religion) that modifies a noun describes it: "Chinese
         # officials", "ex-Russian spies" are not the group acting.
         if entity.type == "group" and all(t.dep_ in ("amod", "punct") for t in tokens):
@@ -420,7 +424,7 @@ class ActorIndex:
         on words the recogniser left unlabelled."""
         forms: dict[tuple[str, ...], str] = {}
         for mention in found:
-            if mention.type != "person":
+            if mention.type != "person" or _is_demonym(mention.text.lower()):
                 continue
             words = tuple(mention.text.split())
             forms[words] = mention.text
@@ -479,16 +483,21 @@ class ActorIndex:
         for variant, key in variants.items():
             by_key[key].extend(by_key.pop(variant))
         votes = {key: _votes(group) for key, group in by_key.items()}
+        # A name whose own context strongly says organisation or place in at least half
+        # its mentions stands for itself. One misparse ("Biden ... trashes Trump", with
+        # "trashes" read as a plural noun before the name) must not split a person.
         strong_other = {key for key, group in by_key.items()
-                        if any(m.type != "person" and m.evidence >= _STRONG_VOTE for m in group)}
+                        if 2 * sum(m.type != "person" and m.evidence >= _STRONG_VOTE
+                                   for m in group) >= len(group)}
         fuller = _fuller_names(list(by_key), votes, strong_other)
         # A full name also takes the votes of the short names that can only mean it: their
-        # person votes and strong evidence, not the recogniser's weak slips (a surname tagged
-        # as an organisation), and being used by surname is itself a mark of a person.
+        # person votes, not the recogniser's slips (a surname tagged as an organisation) nor
+        # a stray strong vote against (names mostly strongly other stand for themselves,
+        # above), and being used by surname is itself a mark of a person.
         for key, owners in fuller.items():
             top = [o for o in owners if not fuller.get(o)]
             if len(top) == 1:
-                kept = [m for m in by_key[key] if m.type == "person" or m.evidence >= _STRONG_VOTE]
+                kept = [m for m in by_key[key] if m.type == "person"]
                 for kind, weight in _votes(kept).items():
                     votes[top[0]][kind] += weight
                 if top[0] not in strong_other and _winner(votes[key]) == "person":
@@ -504,7 +513,11 @@ class ActorIndex:
                 votes[key]["organization"] += _STRONG_VOTE
         types = {key: _winner(vote) for key, vote in votes.items()}
         for key, named in by_key.items():
-            if types[key] != "place" and not fuller.get(key) and self._is_located(key, named):
+            if types[key] == "place" or fuller.get(key):
+                continue
+            tied = votes[key]["place"] >= votes[key][types[key]] and is_known_place(key)
+            if tied or self._is_located(key, named):
+                # (A tie between "place" and another type goes to a well-known place.)
                 types[key] = "place"
         prominence = _prominence(by_key, fuller)
         last_seen: dict[str, tuple[int, int]] = {}
@@ -912,8 +925,10 @@ def _number_sentences(docs: Sequence[Doc]) -> list[dict[int, int]]:
 
 def _is_junk(span: Span, text: str, kind: ActorType) -> bool:
     """True for fragments that are not a name: "THE", a lone "Defense" in "Defense Minister",
-    ordinals, dates, numbers, capitalised common nouns."""
+    ordinals, dates, numbers, capitalised common nouns, stances ("pro-Israel")."""
     if not _HAS_LETTER.search(text) or not any(ch.isupper() for ch in text):
+        return True
+    if _STANCE.match(text):
         return True
     words = [w.lower().strip(".,") for w in text.split()]
     if all(w in NOT_NAMES or not _HAS_LETTER.search(w) for w in words):
@@ -937,6 +952,8 @@ def _type_evidence(span: Span, kind: ActorType) -> tuple[ActorType, float]:
     strong; a preposition before it or the names it is listed with are weak."""
     last = span[-1].lower_
     if last in ORG_SUFFIXES and (kind != "organization" or len(span) > 1):
+        return "organization", _STRONG_VOTE
+    if len(span) == 1 and last in PLATFORMS:
         return "organization", _STRONG_VOTE
     before = span.doc[span.start - 1] if span.start > 0 else None
     if (kind != "place" and before is not None and before.tag_ in ("NN", "NNP")
@@ -1022,7 +1039,7 @@ def _type_evidence(span: Span, kind: ActorType) -> tuple[ActorType, float]:
         # person is or undergoes; weak, as the recogniser's label is.
         return "person", 1.0
     if (kind != "person" and _speaks(span) and _looks_like_person_name(span)
-            and not _says_it(span)):
+            and not _says_it(span) and not _is_demonym(span.text.lower())):
         # "Doherty said" with a name tagged as an organisation: a weak vote for a person;
         # organisations speak too ("Facebook said"), so it never outvotes the recogniser
         # alone, but it tips a tie and joins a surname to its full name. Half a vote:
@@ -1507,6 +1524,11 @@ _INSTITUTION_WORDS = ORG_SUFFIXES | frozenset(("church", "party", "parliament", 
 # Nouns after a name that make it a sporting meeting even in lower case ("the Norwich Union
 # European trials"); not "games" or "awards", which follow a maker's name as products.
 _MEETING_WORDS = frozenset(("trials", "championships", "championship", "tournament", "indoors"))
+
+
+# A stance, not a name: "pro-Israel", "anti-EU", "non-Muslim" (in lower case: "Ex-Im Bank"
+# is a name).
+_STANCE = re.compile(r"(?:pro|anti|non|ex|post|pre|neo)-")
 
 
 # Prepositions that put a name where places go: "from Leicester", "in Manchester" (not "at"

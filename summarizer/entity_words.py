@@ -71,6 +71,11 @@ OWNING_VERBS: frozenset[str] = _words("""
 OWNING_NOUNS: frozenset[str] = _words("""
     purchase acquisition sale takeover stake shares owner owners buyer shareholders
     """)
+# Online platforms, which news text names in passing ("said on Twitter") and the small
+# recogniser often calls people: firms, whatever the label.
+PLATFORMS: frozenset[str] = _words("""
+    twitter facebook instagram youtube tiktok snapchat linkedin whatsapp reddit telegram
+    """)
 # What only a person has or undergoes: "Fortuyn's murder", "Brown's wife", "killing Fortuyn".
 PERSON_POSSESSIONS: frozenset[str] = _words("""
     death murder killing assassination funeral wife husband son daughter father mother

@@ -188,3 +188,24 @@ def test_a_place_is_not_the_first_name_of_a_firm(pipeline: SpacyPipeline) -> Non
 def test_what_only_a_person_is_or_undergoes_makes_a_person(pipeline: SpacyPipeline,
                                                             text: str, name: str) -> None:
     assert _people_with(pipeline, text, {name: "organization"})[name].type == "person"
+
+
+@pytest.mark.parametrize(("text", "labels", "name", "kind"), [
+    # A nationality the recogniser labels a person, or a people that "would" say something.
+    ("Trade\n\nNo American would ever say that. A poll of American voters agreed, and "
+     "American firms too.", {"American": "person"}, "American", "group"),
+    # A stance is not a name.
+    ("Speech\n\nHe says he is pro-Israel and will speak to a pro-Israel group.",
+     {"pro-Israel": "person"}, "pro-Israel", None),
+    # A platform named in passing is a firm.
+    ("Posts\n\nRomney said on Twitter that he would not vote. He posted on Twitter again.",
+     {"Twitter": "person", "Romney": "person"}, "Twitter", "organization"),
+    # A tie between place and person goes to a well-known place.
+    ("Sanders Takes Wisconsin\n\nBernie Sanders prevailed in Wisconsin's primary.",
+     {"Wisconsin": "person", "Bernie Sanders": "person"}, "Wisconsin", "place"),
+])
+def test_names_the_small_recogniser_mislabels(pipeline: SpacyPipeline, text: str,
+                                              labels: dict[str, ActorType], name: str,
+                                              kind: ActorType | None) -> None:
+    actors = _people_with(pipeline, text, labels)
+    assert (actors[name].type if name in actors else None) == kind
