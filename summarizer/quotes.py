@@ -438,6 +438,9 @@ def _content_parts(cue: Token) -> list[tuple[int, int]]:
     # Inverted or parenthetical cues: "..., Putin declared, is that ...", "As X noted, ...",
     # "The EXPO, say the pages, concentrates on ...": the content is the clause around them.
     if cue.dep_ in ("parataxis", "advcl", "ccomp", "conj") and cue.head.i != cue.i:
+        comma = _closing_attribution(cue)
+        if comma is not None:
+            return _spans_of(_without_trailing_participles(list(cue.doc[cue.sent.start: comma.i])))
         if cue.dep_ == "advcl" and not any(c.lower_ == "as" for c in cue.children):
             return []
         if cue.dep_ in ("conj", "ccomp") and cue.head.i < cue.i:
@@ -447,6 +450,36 @@ def _content_parts(cue: Token) -> list[tuple[int, int]]:
         clause = [t for t in cue.head.subtree if t.i not in outside]
         return _spans_of(_without_trailing_participles(clause))
     return []
+
+
+def _closing_attribution(cue: Token) -> Token | None:
+    """The comma of "..., which could be used if orders were defied, Lord Falconer said.",
+    "..., he told reporters.": a cue right after its own subject, closing the sentence
+    after a comma (its own objects may follow it), that the parser hung on the clause before
+    it as an adverbial or a conjoined clause (with part of that clause under it)."""
+    if cue.dep_ not in ("advcl", "conj") or cue.head.i > cue.i:
+        return None
+    subject = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
+    if subject is None:
+        return None
+    if cue.lower_ not in _TELLING and any(_says_what(c) for c in cue.rights):
+        return None  # "..., their smiles said a lot": what was said is the object
+    start = subject.left_edge.i
+    own = {t.i for c in cue.rights for t in c.subtree if c.dep_ not in _CONTENT_DEPS}
+    rest = cue.doc[cue.i + 1: cue.sent.end]
+    if (start <= cue.sent.start or any(not t.is_punct and t.i not in own for t in rest)
+            or subject.right_edge.i != cue.i - 1):
+        return None
+    comma = cue.doc[start - 1]
+    return comma if comma.text == "," else None
+
+
+def _says_what(child: Token) -> bool:
+    """An object after a verb of saying, which is then what was said ("said a lot", "said
+    nothing"); not a time ("said Monday")."""
+    if child.dep_ == "npadvmod":
+        return child.ent_type_ not in ("DATE", "TIME")
+    return child.dep_ in ("dobj", "attr", "oprd")
 
 
 def _misparsed_that_clause(cue: Token) -> list[Token]:
@@ -469,7 +502,21 @@ def _misparsed_that_clause(cue: Token) -> list[Token]:
                      if c.dep_ == "mark" and c.lower_ == "that" and c.i < token.i), None)
         if mark is not None:
             return [t for t in token.subtree if t.i > mark.i]
+        if _told_listener(cue, token):
+            return [t for t in token.subtree if not t.is_space]
     return []
+
+
+_TELLING = frozenset(("tell", "tells", "told", "telling", "assured", "warned", "reminded"))
+
+
+def _told_listener(cue: Token, clause: Token) -> bool:
+    """ "told BBC Radio 4's Today programme he hoped ...": the parser hung the reported
+    clause, opened by a personal pronoun and no relative word, on the listener."""
+    if cue.lower_ not in _TELLING or clause.head.dep_ != "dobj" or clause.head.head.i != cue.i:
+        return False
+    first = clause.left_edge
+    return first.tag_ == "PRP" and first.dep_ in ("nsubj", "nsubjpass") and first.head == clause
 
 
 def _without_trailing_participles(tokens: Sequence[Token]) -> list[Token]:

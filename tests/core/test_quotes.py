@@ -287,6 +287,17 @@ def test_quotation_mark_pairing(text: str, expected: list[str]) -> None:
                      "she joked. \"I'm not a fan of the underfed actor at all. This was a "
                      "story about a woman. \"I love the fleshiness it brings.\"", "Mira Nair",
                      "I love the fleshiness", id="quote-reopened-in-run-together-paragraphs"),
+        pytest.param("Curfews and community service orders were other options which could be "
+                     "used if court orders to allow parental access were defied, Lord Falconer "
+                     "said.", "Falconer", "Curfews and community service orders",
+                     id="closing-attribution-hung-on-the-clause"),
+        pytest.param("Lu Kang spoke in Beijing. People should provide evidence for their "
+                     "accusations and not wave around speculative words like “maybe” and "
+                     "“perhaps”, he told reporters.", "Lu Kang",
+                     "People should provide evidence", id="closing-attribution-conjoined"),
+        pytest.param("Lord Falconer told BBC Radio 4's Today programme he hoped voluntary "
+                     "mediation could help solve disputes.", "Falconer",
+                     "he hoped voluntary mediation", id="told-listener-then-clause"),
     ],
 )
 def test_recall_classes(pipeline: SpacyPipeline, text: str, speaker: str,
@@ -295,6 +306,16 @@ def test_recall_classes(pipeline: SpacyPipeline, text: str, speaker: str,
     quotes = [q for q in people.quotes if content in q.text]
     assert quotes, people.quotes
     assert quotes[0].speaker is not None and speaker in quotes[0].speaker
+
+
+@pytest.mark.parametrize("text", [
+    "The family have lived in the suburb for three months, and though they speak barely a "
+    "word of English, their smiles said a lot.",
+    "The plan had been costly, and in the end, the minister said nothing.",
+])
+def test_a_closing_verb_with_its_own_object_reports_nothing(pipeline: SpacyPipeline,
+                                                            text: str) -> None:
+    assert analyse(pipeline, text)[1].quotes == ()
 
 
 def test_transcript_label_inside_quotes_is_a_new_speaker(pipeline: SpacyPipeline) -> None:
