@@ -321,12 +321,33 @@ def _carries_on(article: Article, before: _Segment, after: _Segment, cue_offset:
     ("“...,” he said. “...”")."""
     if before.continues and after.paragraph == before.paragraph + 1:
         return True
+    if after.paragraph == before.paragraph + 1:
+        return _quote_paragraph_after_cue(article, before, after, cue_offset)
     if before.paragraph != after.paragraph:
         return False
     between = article.text[before.end: after.start]
     if not re.search(r"\w", between):
         return True
     return before.end <= cue_offset < after.start
+
+
+def _quote_paragraph_after_cue(article: Article, before: _Segment, after: _Segment,
+                               cue_offset: int) -> bool:
+    """ `"... sufficient to secure the agreement of the House of Lords," he said.` and then a
+    paragraph that opens with an uncued quotation: news style gives it to the same speaker.
+    The first paragraph must end on that quote's own short cue clause."""
+    opening = article.paragraphs[after.paragraph - 1]
+    if re.search(r"\w", article.text[opening.start: after.start]):
+        return False
+    closing = article.paragraphs[before.paragraph - 1]
+    tail = article.text[before.end: closing.end]
+    return (before.end <= cue_offset < closing.end and '"' not in tail[1:] and "“" not in tail
+            and _word_count(tail) <= _CLOSING_CUE_WORDS)
+
+
+# Words after a quote that are still its cue clause: ", he said.", ", said Charles Clarke,
+# the home secretary."
+_CLOSING_CUE_WORDS = 8
 
 
 def _cue_for_segment(doc: Doc, base: int, segment: _Segment,

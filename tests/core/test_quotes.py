@@ -295,6 +295,10 @@ def test_quotation_mark_pairing(text: str, expected: list[str]) -> None:
                      "accusations and not wave around speculative words like “maybe” and "
                      "“perhaps”, he told reporters.", "Lu Kang",
                      "People should provide evidence", id="closing-attribution-conjoined"),
+        pytest.param("Ann Lee spoke in the Commons. \"No bill goes through without scrutiny, "
+                     "but this one will,\" she said.\n\n\"I have no desire to make further "
+                     "concessions on the bill.\" The debate went on.", "Ann Lee",
+                     "I have no desire", id="quote-paragraph-after-a-cued-quote"),
         pytest.param("Lord Falconer told BBC Radio 4's Today programme he hoped voluntary "
                      "mediation could help solve disputes.", "Falconer",
                      "he hoped voluntary mediation", id="told-listener-then-clause"),
@@ -306,6 +310,16 @@ def test_recall_classes(pipeline: SpacyPipeline, text: str, speaker: str,
     quotes = [q for q in people.quotes if content in q.text]
     assert quotes, people.quotes
     assert quotes[0].speaker is not None and speaker in quotes[0].speaker
+
+
+def test_a_quote_paragraph_after_a_longer_closing_is_not_carried_on(
+        pipeline: SpacyPipeline) -> None:
+    # The paragraph before ends on more than the quote's cue: the new quotation is not
+    # given to its speaker.
+    _, people = analyse(pipeline, "\"We will not sign,\" Ann Lee said, before the talks "
+                                  "broke up and the delegates went home for the night.\n\n"
+                                  "\"Nobody expected this.\" The hall emptied.")
+    assert not any(q.speaker and "Nobody expected" in q.text for q in people.quotes)
 
 
 @pytest.mark.parametrize("text", [
