@@ -682,12 +682,29 @@ def _cue_words(token: Token) -> str | None:
         return None
     if any(c.dep_ == "neg" for c in token.children):
         return None  # "did not tell them he was ...": what was not said is not a quote
+    if _withheld(token):
+        return None  # "was unable to say when ...", "declined to say whether ..."
     if token.text[:1].isupper() and any(c.lower_ == "by" for c in token.rights):
         return None  # a credit line: "Writing by Dean Yates"
     if word.startswith("express"):
         noun = next(c for c in token.rights if c.lower_ in EXPRESS_OBJECTS)
         return f"{token.text} {noun.text}"
     return token.text
+
+
+# Words whose infinitive is not done: "unable to say", "declined to comment".
+_WITHHOLDING = frozenset(("unable", "declined", "declines", "decline", "declining", "refused",
+                          "refuses", "refuse", "refusing", "reluctant", "unwilling", "failed",
+                          "fails", "fail"))
+
+
+def _withheld(cue: Token) -> bool:
+    """A verb of saying that was not done: "was unable to say", "declined to say",
+    "would not want to say", "was not able to say"."""
+    if cue.dep_ != "xcomp":
+        return False
+    head = cue.head
+    return head.lower_ in _WITHHOLDING or any(c.dep_ == "neg" for c in head.children)
 
 
 def _speaker_of_cue(cue: Token, index: ActorIndex) -> str | None:

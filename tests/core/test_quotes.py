@@ -312,6 +312,16 @@ def test_recall_classes(pipeline: SpacyPipeline, text: str, speaker: str,
     assert quotes[0].speaker is not None and speaker in quotes[0].speaker
 
 
+@pytest.mark.parametrize("text", [
+    "A spokesman for the group was unable to say when the refinery would reopen.",
+    "The firm declined to say whether it would pay the fine.",
+    "Ann Lee refused to say who had told her.",
+    "Mr Smith did not want to say if he would stay.",
+])
+def test_what_someone_would_not_say_is_not_a_quote(pipeline: SpacyPipeline, text: str) -> None:
+    assert analyse(pipeline, text)[1].quotes == ()
+
+
 def test_a_quote_paragraph_after_a_longer_closing_is_not_carried_on(
         pipeline: SpacyPipeline) -> None:
     # The paragraph before ends on more than the quote's cue: the new quotation is not
