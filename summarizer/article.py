@@ -404,13 +404,28 @@ def _split_title(text: str) -> tuple[str | None, str]:
     looks_like_headline = (
         "\n" not in first
         and 1 <= len(first.split()) <= 20
-        and not first.endswith((".", "!", "?", ":", ";", ",", '"', "”"))
+        and (not first.endswith((".", "!", "?", ":", ";", ",", '"', "”"))
+             or _headline_with_full_stop(first))
         and len(rest.split()) >= 3 * len(first.split())
         and not is_credit(first)  # "By Jane Smith" above the story is a byline
     )
     if looks_like_headline:
         return first, rest
     return None, text
+
+
+# Some outlets end their headlines with a full stop ("Saudi prince mocks Trump on Twitter.",
+# "Trump: 'We are going to win so much.'"); a first paragraph this short, one sentence long,
+# is a headline too (a news lede runs to twenty words or more).
+_HEADLINE_MAX_WORDS_WITH_STOP = 14
+_FINAL_STOP = re.compile(r"""[^.!?]\.['"’”]?\Z""")
+
+
+def _headline_with_full_stop(first: str) -> bool:
+    body = first[:-1]
+    return (len(first.split()) <= _HEADLINE_MAX_WORDS_WITH_STOP
+            and _FINAL_STOP.search(first) is not None
+            and re.search(r"[.!?]['\"’”]?\s+[A-Z]", body) is None)
 
 
 def _normalise_paragraphs(text: str) -> str:
