@@ -61,6 +61,26 @@ def test_headline_becomes_the_title() -> None:
     assert article.paragraphs[0].text.startswith("The city council")
 
 
+@pytest.mark.parametrize("headline", [
+    "Saudi prince mocks Trump on Twitter.",
+    "Trump: 'We are going to win so much.'",
+    "Insiders: Trump will rebound in New Hampshire.",
+])
+def test_a_headline_ending_in_a_full_stop_is_the_title(headline: str) -> None:
+    article = article_from_text(headline + "\n\n" + PROSE)
+    assert article.title == headline
+    assert article.paragraphs[0].text.startswith("The city council")
+
+
+@pytest.mark.parametrize("first", [
+    "The council voted on Monday. It was close.",  # two sentences: the story itself
+    "The city council voted on Monday night to extend the bus network to the three villages "
+    "north of the river.",  # a lede's length
+])
+def test_a_first_paragraph_of_prose_is_not_a_title(first: str) -> None:
+    assert article_from_text(first + "\n\n" + PROSE + " " + PROSE).title is None
+
+
 def test_a_first_sentence_is_not_taken_for_a_title() -> None:
     article = article_from_text(PROSE)
     assert article.title is None
