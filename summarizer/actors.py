@@ -1498,7 +1498,8 @@ def _context_nouns(span: Span) -> set[str]:
     an appositive ("Harbin, a city"), or the noun it modifies ("the Gazeta newspaper")."""
     # Lower-case words only: a capitalised noun is part of another name ("starring Dennis
     # Quaid" in "In Good Company - starring Dennis Quaid").
-    nouns = {t.lower_ for t in _left_modifiers(span) if t.tag_ in ("NN", "NNS") and _common(t)}
+    nouns = {t.lower_ for t in _left_modifiers(span)
+             if t.tag_ in ("NN", "NNS") and _common(t) and not _in_phrase_before(t, span)}
     root = span.root
     clauses = [c.i for c in root.rights if c.dep_ in ("relcl", "acl")]
     for child in root.rights:
@@ -1598,6 +1599,16 @@ def _left_modifiers(span: Span) -> list[Token]:
             if child.i < span.start:
                 result.extend(t for t in child.subtree if t.i < span.start)
     return result
+
+
+def _in_phrase_before(token: Token, span: Span) -> bool:
+    """Inside a prepositional phrase of the words before the name: "state" in "secretary of
+    state Hillary Clinton" is part of her title, not what she is."""
+    while token.i < span.start and token.head.i != token.i:
+        if token.dep_ in ("pobj", "prep"):
+            return True
+        token = token.head
+    return False
 
 
 def _coordinated(span: Span) -> list[Token]:

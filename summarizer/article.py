@@ -416,7 +416,8 @@ def _split_title(text: str) -> tuple[str | None, str]:
 
 # Some outlets end their headlines with a full stop ("Saudi prince mocks Trump on Twitter.",
 # "Trump: 'We are going to win so much.'"); a first paragraph this short, one sentence long,
-# is a headline too (a news lede runs to twenty words or more).
+# is a headline too (a news lede runs to twenty words or more), unless it reports speech in
+# the past tense, as stories do and headlines do not ("The minister said yes.").
 _HEADLINE_MAX_WORDS_WITH_STOP = 14
 _FINAL_STOP = re.compile(r"""[^.!?]\.['"’”]?\Z""")
 
@@ -425,7 +426,8 @@ def _headline_with_full_stop(first: str) -> bool:
     body = first[:-1]
     return (len(first.split()) <= _HEADLINE_MAX_WORDS_WITH_STOP
             and _FINAL_STOP.search(first) is not None
-            and re.search(r"[.!?]['\"’”]?\s+[A-Z]", body) is None)
+            and re.search(r"[.!?]['\"’”]?\s+[A-Z]", body) is None
+            and re.search(r"\b(?:said|told)\b", first, re.IGNORECASE) is None)
 
 
 def _normalise_paragraphs(text: str) -> str:

@@ -778,9 +778,13 @@ def _colon_word(colon: Token) -> str:
     """The word to show as the cue of a quote a colon introduces: the verb of the clause
     before it ("Maria Lopez put it simply:" -> "put"), else `_LABEL_CUE`."""
     head = _clause_before(colon) if colon.text == ":" else None
-    if head is not None and head.tag_.startswith("VB"):
-        return head.text
-    return _LABEL_CUE
+    if head is None or not head.tag_.startswith("VB"):
+        return _LABEL_CUE
+    # "Cruz was also critical of Obama's stance, telling Breitbart London:": the verb of
+    # saying nearest the colon, not the copula of the main clause.
+    speaking = [t for t in colon.doc[head.i: colon.i]
+                if t.tag_.startswith("VB") and t.lower_ in SPEECH_VERBS]
+    return speaking[-1].text if speaking else head.text
 
 
 def _clause_before(colon: Token) -> Token | None:

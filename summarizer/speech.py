@@ -161,7 +161,7 @@ NON_ACTOR_NAMES: frozenset[str] = _words("""
     ebola zika hiv aids covid covid-19 sars mers malaria measles cholera polio tuberculosis
     influenza coronavirus h1n1 h5n1 mpox monkeypox dengue alzheimer alzheimer's parkinson's
     iphone ipad ipod kindle xbox playstation android
-    gdp fdi gmt ipo vat dna gps dvd mp3 it linux wimax wi-fi bluetooth
+    gdp fdi gmt ipo vat dna gps dvd mp3 it linux wimax wi-fi bluetooth brexit grexit
     """)
 # Words that make a capitalised name an event, a law, a storm or a disease: "Great
 # Recession", "World War II", "Hurricane Sandy", "Affordable Care Act".

@@ -74,6 +74,7 @@ def test_a_headline_ending_in_a_full_stop_is_the_title(headline: str) -> None:
 
 @pytest.mark.parametrize("first", [
     "The council voted on Monday. It was close.",  # two sentences: the story itself
+    "The minister said yes.",  # speech reported in the past tense: a story's sentence
     "The city council voted on Monday night to extend the bus network to the three villages "
     "north of the river.",  # a lede's length
 ])

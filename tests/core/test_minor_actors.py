@@ -209,3 +209,14 @@ def test_names_the_small_recogniser_mislabels(pipeline: SpacyPipeline, text: str
                                               kind: ActorType | None) -> None:
     actors = _people_with(pipeline, text, labels)
     assert (actors[name].type if name in actors else None) == kind
+
+
+def test_a_noun_inside_a_title_phrase_does_not_type_the_name(pipeline: SpacyPipeline) -> None:
+    # "state" in "secretary of state" is part of the title, not what she is.
+    actors = _people_with(
+        pipeline, "Brexit\n\nHillary Clinton has waded into the Brexit debate. But former "
+                  "secretary of state Hillary Clinton is not one of those critics.",
+        {"Hillary Clinton": "person", "Brexit": "place"})
+    assert actors["Hillary Clinton"].type == "person"
+    assert actors["Hillary Clinton"].role == "former secretary of state"
+    assert "Brexit" not in actors

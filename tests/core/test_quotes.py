@@ -299,6 +299,9 @@ def test_quotation_mark_pairing(text: str, expected: list[str]) -> None:
                      "but this one will,\" she said.\n\n\"I have no desire to make further "
                      "concessions on the bill.\" The debate went on.", "Ann Lee",
                      "I have no desire", id="quote-paragraph-after-a-cued-quote"),
+        pytest.param("Sen. Ted Cruz was also critical of the stance, telling Breitbart London: "
+                     "\"The comments today are typical of his administration.\"", "Ted Cruz",
+                     "The comments today are typical", id="colon-after-a-participle-of-saying"),
         pytest.param("Lord Falconer told BBC Radio 4's Today programme he hoped voluntary "
                      "mediation could help solve disputes.", "Falconer",
                      "he hoped voluntary mediation", id="told-listener-then-clause"),
@@ -310,6 +313,13 @@ def test_recall_classes(pipeline: SpacyPipeline, text: str, speaker: str,
     quotes = [q for q in people.quotes if content in q.text]
     assert quotes, people.quotes
     assert quotes[0].speaker is not None and speaker in quotes[0].speaker
+
+
+def test_a_colon_quote_shows_the_verb_of_saying_as_its_cue(pipeline: SpacyPipeline) -> None:
+    _, people = analyse(pipeline, "Sen. Ted Cruz was also critical of the stance, telling "
+                                  "Breitbart London: \"The comments today are typical of his "
+                                  "administration.\"")
+    assert [(q.speaker, q.cue) for q in people.quotes] == [("Ted Cruz", "telling")]
 
 
 @pytest.mark.parametrize("text", [
