@@ -315,8 +315,11 @@ def article_from_text(
     if not text.strip():
         raise InputError("The article is empty.")
     date, text = _strip_date_header(text)
-    title, text = _split_title(text) if find_title else (None, text)
-    body, credits = _drop_credits(_normalise_paragraphs(text))
+    title, rest = _split_title(text) if find_title else (None, text)
+    body, credits = _drop_credits(_normalise_paragraphs(rest))
+    if title is not None and not body.strip():
+        # A first line above nothing but credit lines is the story, not its headline.
+        title, (body, credits) = None, _drop_credits(_normalise_paragraphs(text))
     _check_prose(body, limits)
     paragraphs = build_paragraphs(body)
     return Article(text=body, paragraphs=paragraphs, source=source, title=title, date=date,
@@ -405,7 +408,7 @@ def _split_title(text: str) -> tuple[str | None, str]:
         "\n" not in first
         and 1 <= len(first.split()) <= 20
         and (not first.endswith((".", "!", "?", ":", ";", ",", '"', "”"))
-             or _headline_with_full_stop(first))
+             or _headline_with_full_stop(first, rest))
         and len(rest.split()) >= 3 * len(first.split())
         and not is_credit(first)  # "By Jane Smith" above the story is a byline
     )
@@ -416,15 +419,18 @@ def _split_title(text: str) -> tuple[str | None, str]:
 
 # Some outlets end their headlines with a full stop ("Saudi prince mocks Trump on Twitter.",
 # "Trump: 'We are going to win so much.'"); a first paragraph this short, one sentence long,
-# is a headline too (a news lede runs to twenty words or more), unless it reports speech in
-# the past tense, as stories do and headlines do not ("The minister said yes.").
+# above a lede of twenty words or more, is a headline too, unless it reports speech in the
+# past tense, as stories do and headlines do not ("The minister said yes.").
 _HEADLINE_MAX_WORDS_WITH_STOP = 14
+_LEDE_MIN_WORDS = 20
 _FINAL_STOP = re.compile(r"""[^.!?]\.['"’”]?\Z""")
 
 
-def _headline_with_full_stop(first: str) -> bool:
+def _headline_with_full_stop(first: str, rest: str) -> bool:
     body = first[:-1]
+    lede = re.split(r"\n", rest.strip(), maxsplit=1)[0]
     return (len(first.split()) <= _HEADLINE_MAX_WORDS_WITH_STOP
+            and len(lede.split()) >= max(_LEDE_MIN_WORDS, 2 * len(first.split()))
             and _FINAL_STOP.search(first) is not None
             and re.search(r"[.!?]['\"’”]?\s+[A-Z]", body) is None
             and re.search(r"\b(?:said|told)\b", first, re.IGNORECASE) is None)

@@ -82,6 +82,22 @@ def test_a_first_paragraph_of_prose_is_not_a_title(first: str) -> None:
     assert article_from_text(first + "\n\n" + PROSE + " " + PROSE).title is None
 
 
+def test_a_short_sentence_above_short_paragraphs_is_not_a_title() -> None:
+    # Above paragraphs as short as itself, a short sentence is the story's first paragraph.
+    text = "\n\n".join(["Putin and Xi met in Beijing on Thursday."] * 8)
+    article = article_from_text(text)
+    assert article.title is None and len(article.paragraphs) == 8
+
+
+def test_a_sentence_above_only_credit_lines_is_the_story() -> None:
+    article = article_from_text("The talks ended on Friday after a long night of bargaining.\n\n"
+                                "Writing by Dean Yates; Additional reporting by Jane Roe "
+                                "and John Doe in Kabul and by Peter Poe in Islamabad; Editing "
+                                "by Bob Birch and Sam Smith.")
+    assert article.title is None
+    assert article.text == "The talks ended on Friday after a long night of bargaining."
+
+
 def test_a_first_sentence_is_not_taken_for_a_title() -> None:
     article = article_from_text(PROSE)
     assert article.title is None
