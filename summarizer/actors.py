@@ -327,7 +327,7 @@ class ActorIndex:
             cut = next((k for k, t in enumerate(tokens) if t.tag_ == "POS" and k > 0), None)
             if cut is not None and cut < len(tokens) - 1:
                 tokens = tokens[:cut]
-        tokens = _after_description(tokens)
+        tokens = _without_opening_role(_after_description(tokens))
         tokens = _before_headline_verb(tokens)
         # "Shanghai Automotive Industry Corporation (SAIC": the bracket opens the short form,
         # which is a mention of its own.
@@ -1069,6 +1069,8 @@ def _describes_a_named_person(span: Span) -> bool:
 
 
 def _lives_a_life(span: Span) -> bool:
+    """ "Fortuyn's murder", "Brown's wife", "killing Fortuyn": what only a person has or
+    undergoes."""
     root = span.root
     if root.dep_ == "poss" and root.head.lower_ in PERSON_POSSESSIONS:
         return True
@@ -1246,6 +1248,22 @@ def _after_description(tokens: list[Token]) -> list[Token]:
             _NAME_PARTICLES)
         if spaced_dash or common:
             return tokens[j + 1:]
+    return tokens
+
+
+def _without_opening_role(tokens: list[Token]) -> list[Token]:
+    """ "Producer Mel Gibson said ...", "Novelist Andrea Levy has won ...": a role noun,
+    capitalised only because it opens the sentence, that the recogniser ran into the full
+    name after it (nouns in "-ist" count: "-ian" and "-er" words are first names too,
+    "Julian", "Christopher")."""
+    first = tokens[0] if tokens else None
+    if first is None or len(tokens) < 3 or not first.is_sent_start:
+        return tokens
+    word = first.lower_
+    role = (word in TITLE_WORDS | PERSON_NOUNS | NAME_DESCRIPTIONS | ROLE_OR_ORG_NOUNS
+            or (word.endswith("ist") and len(word) > 5))
+    if role and all(t.tag_ == "NNP" and t.text[:1].isupper() for t in tokens[1:]):
+        return tokens[1:]
     return tokens
 
 

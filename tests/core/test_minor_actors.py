@@ -220,3 +220,15 @@ def test_a_noun_inside_a_title_phrase_does_not_type_the_name(pipeline: SpacyPipe
     assert actors["Hillary Clinton"].type == "person"
     assert actors["Hillary Clinton"].role == "former secretary of state"
     assert "Brexit" not in actors
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Film\n\nProducer Mel Gibson said the film was finished. Gibson thanked the crew.",
+     "Mel Gibson"),
+    ("Prize\n\nNovelist Andrea Levy has won the prize. Levy said she was delighted.",
+     "Andrea Levy"),
+])
+def test_a_role_opening_the_sentence_is_not_part_of_the_name(pipeline: SpacyPipeline,
+                                                              text: str, name: str) -> None:
+    names = [a.name for a in analyse(pipeline, text).actors if a.type == "person"]
+    assert names == [name]
