@@ -552,9 +552,14 @@ class ActorIndex:
         if any(m.evidence >= _STRONG_VOTE and m.type != "place" for m in named):
             return False
         text = self.article.text
-        return any((_LOCATIVE_BEFORE.search(text, max(0, m.start - 24), m.start)
-                    and not possessive_follows(text, m.end)) or self._is_dateline(m)
-                   for m in named)
+
+        def where_places_go(mention: Mention) -> bool:
+            before = max(0, mention.start - 24)
+            return bool(_LOCATIVE_BEFORE.search(text, before, mention.start) or (
+                mention.type == "person" and _FROM_BEFORE.search(text, before, mention.start)))
+
+        return any((where_places_go(m) and not possessive_follows(text, m.end))
+                   or self._is_dateline(m) for m in named)
 
     def _is_dateline(self, mention: Mention) -> bool:
         """ "LONDON (Reuters) -": a wire story's place, in capitals, opening a paragraph."""
@@ -1550,10 +1555,13 @@ _MEETING_WORDS = frozenset(("trials", "championships", "championship", "tourname
 _STANCE = re.compile(r"(?:pro|anti|non|ex|post|pre|neo)-")
 
 
-# Prepositions that put a name where places go: "from Leicester", "in Manchester" (not "at"
-# or "to": "a move to Barcelona", "at Chelsea" are as often a club).
+# Prepositions that put a name where places go: "in Manchester" (not "at" or "to": "a move to
+# Barcelona", "at Chelsea" are as often a club), and for a name taken for a person "from" too
+# ("a man from Leicester"; a firm or a university is as often "from": "an M.F.A. from
+# Columbia").
 _LOCATIVE_BEFORE = re.compile(
-    r"\b(?:in|from|near|outside|across|around|throughout)\s+(?:the\s+)?\Z", re.IGNORECASE)
+    r"\b(?:in|near|outside|across|around|throughout)\s+(?:the\s+)?\Z", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?\Z", re.IGNORECASE)
 
 _DATELINE_AFTER = re.compile(r",?\s*(?:\(|[-–—])")
 

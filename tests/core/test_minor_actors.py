@@ -109,6 +109,9 @@ def test_a_well_known_place_used_as_one_is_a_place(pipeline: SpacyPipeline, text
     # A club named by its city, owning a win: not the place.
     ("Derby\n\nIn Barcelona's 3-0 win, Barcelona scored twice before half-time.",
      {"Barcelona": "organization"}, "Barcelona", "organization"),
+    # A university named by its city: an organisation is as often "from" as a place is.
+    ("Writer\n\nShe worked on Wall Street, got an M.F.A. from Columbia and wrote a novel.",
+     {"Columbia": "organization"}, "Columbia", "organization"),
 ])
 def test_a_place_name_with_other_evidence_keeps_its_type(pipeline: SpacyPipeline, text: str,
                                                          labels: dict[str, ActorType],
