@@ -911,9 +911,14 @@ def _names_a_body(name: str) -> bool:
 
 def _is_acronym(word: str) -> bool:
     """ "FBI", "E.U.", "BBC2", "ITV1": two capitals or more, perhaps dotted, perhaps a
-    number after them."""
+    number after them; not a Roman numeral ("Edward III")."""
     letters = word.replace(".", "").rstrip("0123456789")
-    return len(letters) >= 2 and letters.isalpha() and letters.isupper()
+    return (len(letters) >= 2 and letters.isalpha() and letters.isupper()
+            and not _ROMAN_NUMERAL.fullmatch(letters))
+
+
+# A regnal number, I to XXXIX ("Edward III", "Benedict XVI"); "ICC" and "CLI" stay acronyms.
+_ROMAN_NUMERAL = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})")
 
 
 def _number_sentences(docs: Sequence[Doc]) -> list[dict[int, int]]:
@@ -1038,6 +1043,9 @@ def _type_evidence(span: Span, kind: ActorType) -> tuple[ActorType, float]:
         # "Will Smith, Kevin Spacey and Keanu Reeves": a name listed among people only.
         # Weak, as for a speaker below: it tips a tie.
         return "person", 1.0
+    if kind != "person" and _is_regnal_name(span):
+        # "King Edward III", "Henry VIII": a monarch's or a pope's name and number.
+        return "person", 1.0
     if kind != "person" and _looks_like_person_name(span) and (
             _lives_a_life(span) or _after_person_noun(span)):
         # "Fortuyn's murder", "killing Fortuyn", "the politician Pim Fortuyn": what only a
@@ -1071,6 +1079,14 @@ def _describes_a_named_person(span: Span) -> bool:
         if title and head.ent_type_ == "PERSON" and head.i >= span.end:
             return True
     return False
+
+
+def _is_regnal_name(span: Span) -> bool:
+    """A first name and a Roman numeral: "Edward III", "John Paul II" (an event or a law with
+    a number, "World War II", is dropped before typing)."""
+    words = [t.text for t in span]
+    return (len(words) >= 2 and _ROMAN_NUMERAL.fullmatch(words[-1]) is not None
+            and all(w[:1].isupper() and w[1:].islower() for w in words[:-1]))
 
 
 def _lives_a_life(span: Span) -> bool:
@@ -1121,7 +1137,8 @@ def _has_code_word(span: Span) -> bool:
     """A word with a digit ("MI6") or an acronym of three letters or more ("PARC"); initials
     ("J.P.") are not acronyms."""
     return any(any(ch.isdigit() for ch in t.text)
-               or (t.is_upper and t.is_alpha and len(t.text) >= 3) for t in span)
+               or (t.is_upper and t.is_alpha and len(t.text) >= 3
+                   and not _ROMAN_NUMERAL.fullmatch(t.text)) for t in span)
 
 
 def _described_by(span: Span) -> set[str]:

@@ -235,3 +235,12 @@ def test_a_role_opening_the_sentence_is_not_part_of_the_name(pipeline: SpacyPipe
                                                               text: str, name: str) -> None:
     names = [a.name for a in analyse(pipeline, text).actors if a.type == "person"]
     assert names == [name]
+
+
+def test_a_regnal_number_is_not_an_acronym(pipeline: SpacyPipeline) -> None:
+    actors = _people_with(
+        pipeline, "Duchy\n\nThe Duchy of Cornwall was set up in 1337 under Edward III. The "
+                  "ICC and the FBI were not involved.",
+        {"Edward III": "organization", "ICC": "organization", "FBI": "organization"})
+    assert actors["Edward III"].type == "person"
+    assert not actors["ICC"].minor and not actors["FBI"].minor
