@@ -50,6 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from summarizer.render import key_actors  # noqa: E402
 from summarizer.types import Actor, Quote  # noqa: E402
 
 DEFAULT_DATA = ROOT / "tests" / "fixtures" / "real_articles"
@@ -306,7 +307,7 @@ def score_actors(gold: GoldArticle, actors: Sequence[Actor], score: ArticleScore
                  top: int | None = TOP) -> None:
     matcher = Matcher(gold)
     # The list a reader is shown: minor actors (named once in passing) only with --all.
-    listed = [a for a in actors if not a.minor][:top] if top else list(actors)
+    listed = list(key_actors(actors, limit=top)) if top else list(actors)
     score.total_actors = len(actors)
     score.listed = len(listed)
     hits: dict[str, list[Actor]] = {}

@@ -559,13 +559,12 @@ class ActorIndex:
                 mention.type == "person" and _FROM_BEFORE.search(text, before, mention.start)))
 
         return any((where_places_go(m) and not possessive_follows(text, m.end))
-                   or self._is_dateline(m) for m in named)
+                   or self._opens_a_dateline(m) for m in named)
 
-    def _is_dateline(self, mention: Mention) -> bool:
-        """ "LONDON (Reuters) -": a wire story's place, in capitals, opening a paragraph."""
-        paragraph = self.article.paragraphs[mention.paragraph - 1]
-        return (mention.start == paragraph.start and mention.text.isupper()
-                and _DATELINE_AFTER.match(self.article.text, mention.end) is not None)
+    def _opens_a_dateline(self, mention: Mention) -> bool:
+        """ "LONDON (Reuters) -": the mention is a wire story's place (`is_dateline`)."""
+        token = self.token_at(mention.paragraph, mention.start)
+        return token is not None and is_dateline(token)
 
     def _bare_name_of_a_business(self, key: str, group: Sequence[Mention], votes: Votes,
                                  fuller: dict[str, list[str]]) -> bool:
@@ -1137,8 +1136,7 @@ def _has_code_word(span: Span) -> bool:
     """A word with a digit ("MI6") or an acronym of three letters or more ("PARC"); initials
     ("J.P.") are not acronyms."""
     return any(any(ch.isdigit() for ch in t.text)
-               or (t.is_upper and t.is_alpha and len(t.text) >= 3
-                   and not _ROMAN_NUMERAL.fullmatch(t.text)) for t in span)
+               or (t.is_alpha and len(t.text) >= 3 and _is_acronym(t.text)) for t in span)
 
 
 def _described_by(span: Span) -> set[str]:
@@ -1580,8 +1578,6 @@ _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|near|outside|across|around|throughout)\s+(?:the\s+)?\Z", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?\Z", re.IGNORECASE)
 
-_DATELINE_AFTER = re.compile(r",?\s*(?:\(|[-–—])")
-
 
 # A headline written in title case: most of its longer words are capitalised.
 _TITLE_CASE_SHARE = 0.8
@@ -1848,6 +1844,28 @@ def _spelling_variants(by_key: dict[str, list[Mention]], text: str,
                                                             by_key[k][0].start))
             result.setdefault(drop, keep)
     return {drop: result.get(keep, keep) for drop, keep in result.items()}
+
+
+def dateline_dash(token: Token) -> Token | None:
+    """The dash ending the dateline that `token` belongs to ("WASHINGTON —", "LONDON
+    (Reuters) -"), if it is one: a place name in capitals opening a wire story."""
+    doc = token.doc
+    if token.i > 3 or not token.is_upper:
+        return None
+    dash = next((t for t in doc[token.i + 1: token.i + 8] if t.text in ("—", "–", "-", "--")),
+                None)
+    if dash is None:
+        return None
+    # The outlet in brackets may follow the place: "LONDON (Reuters) -".
+    bracket = next((t.i for t in doc[: dash.i] if t.text == "("), dash.i)
+    if all(t.is_upper or t.is_punct or t.is_space for t in doc[:bracket]):
+        return dash
+    return None
+
+
+def is_dateline(token: Token) -> bool:
+    """ "WASHINGTON — President Obama said ...": the place name opening a wire story."""
+    return dateline_dash(token) is not None
 
 
 def possessive_follows(text: str, end: int) -> bool:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from summarizer.actors import ActorIndex, possessive_follows
+from summarizer.actors import ActorIndex, dateline_dash, is_dateline, possessive_follows
 from summarizer.coref import pair_quotation_marks
 from summarizer.org_nominals import is_organisation_nominal
 from summarizer.person_nominals import age_of_phrase, nominal_of
@@ -528,7 +528,9 @@ def _misparsed_that_clause(cue: Token) -> list[Token]:
     return []
 
 
-_TELLING = frozenset(("tell", "tells", "told", "telling", "assured", "warned", "reminded"))
+# The forms of "tell", and verbs that, like it, take the listener as their object.
+_TELL = frozenset(("tell", "tells", "told", "telling"))
+_TELLING = _TELL | frozenset(("assured", "warned", "reminded"))
 
 
 def _told_listener(cue: Token, clause: Token) -> bool:
@@ -676,7 +678,7 @@ def _cue_words(token: Token) -> str | None:
         and any(c.lower_ in EXPRESS_OBJECTS for c in token.rights)
     ) and not (word in DESCRIBE_VERBS and any(c.lower_ == "as" for c in token.rights)):
         return None
-    if word in ("told", "tell", "tells", "telling") and not any(
+    if word in _TELL and not any(
         c.dep_ in ("ccomp", "dobj", "dative") for c in token.children
     ):
         return None
@@ -724,7 +726,7 @@ def _speaker_of_cue(cue: Token, index: ActorIndex) -> str | None:
             return _agent_of(verb, index)
         # "LONDON (Reuters) - Donald Trump said": the parser may give the verb both the
         # dateline and the name as subjects; the dateline never speaks.
-        subjects = [s for s in _subjects(verb) if not _is_dateline(s)] or _subjects(verb)
+        subjects = [s for s in _subjects(verb) if not is_dateline(s)] or _subjects(verb)
         if (subjects and _is_expletive(subjects[0]) and verb.dep_ == "ccomp"
                 and verb.head.i != verb.i):
             # "Gore insisted it was premature to back ... while adding ...": the "it" of
@@ -828,7 +830,7 @@ def _speaker_of_source(source: Token, index: ActorIndex) -> str | None:
     if nominal_of(source) is not None:
         # "said the 28-year-old", "the Briton said": the person the text described so.
         return index.resolve_person_nominal(source) or _phrase_text(source)
-    if _is_dateline(source):
+    if is_dateline(source):
         # "LONDON (Reuters) - Donald Trump said": the parser may take the dateline for the
         # subject; the name after it is the speaker, if any.
         return _name_after_dateline(source, index)
@@ -881,31 +883,9 @@ def _person_in_phrase(index: ActorIndex, start: int, end: int) -> str | None:
     return index.name_of(people.pop()) if len(people) == 1 else None
 
 
-def _dateline_dash(token: Token) -> Token | None:
-    """The dash ending the dateline that `token` belongs to ("WASHINGTON —", "LONDON
-    (Reuters) -"), if it is one: a place name in capitals opening a wire story."""
-    doc = token.doc
-    if token.i > 3 or not token.is_upper:
-        return None
-    dash = next((t for t in doc[token.i + 1: token.i + 8] if t.text in ("—", "–", "-", "--")),
-                None)
-    if dash is None:
-        return None
-    # The outlet in brackets may follow the place: "LONDON (Reuters) -".
-    bracket = next((t.i for t in doc[: dash.i] if t.text == "("), dash.i)
-    if all(t.is_upper or t.is_punct or t.is_space for t in doc[:bracket]):
-        return dash
-    return None
-
-
-def _is_dateline(token: Token) -> bool:
-    """ "WASHINGTON — President Obama said ...": the place name opening a wire story."""
-    return _dateline_dash(token) is not None
-
-
 def _name_after_dateline(dateline: Token, index: ActorIndex) -> str | None:
     """The actor named between a dateline's dash and the end of its phrase, if any."""
-    dash = _dateline_dash(dateline)
+    dash = dateline_dash(dateline)
     if dash is None:
         return None
     base = index.offset(dateline) - dateline.idx

@@ -46,16 +46,17 @@ def _quote(quote: Quote) -> dict[str, Any]:
     return to_data(quote, omit=_QUOTE_OFFSETS)
 
 
-def key_actors(actors: Sequence[Actor], *, all_actors: bool = False) -> tuple[Actor, ...]:
-    """The actors a reader is shown: the first `KEY_ACTORS` of the ranked list that are not
-    minor (named once in passing), or all.
+def key_actors(actors: Sequence[Actor], *, all_actors: bool = False,
+               limit: int = KEY_ACTORS) -> tuple[Actor, ...]:
+    """The actors a reader is shown: the first `limit` of the ranked list that are not minor
+    (named once in passing), or all.
 
     The analysis ranks every actor it finds by salience; a long feature names dozens, and a
     list longer than a dozen is no longer a list of *key* actors.
     """
     if all_actors:
         return tuple(actors)
-    return tuple(a for a in actors if not a.minor)[:KEY_ACTORS]
+    return tuple(a for a in actors if not a.minor)[:limit]
 
 
 def _more_actors(total: int, shown: int) -> str | None:

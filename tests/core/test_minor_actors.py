@@ -7,13 +7,12 @@ import json
 
 import pytest
 
-from summarizer.article import article_from_text, sample_article
+from summarizer.article import sample_article
 from summarizer.backends.spacy_nlp import SpacyPipeline
-from summarizer.people import analyse_people
 from summarizer.places import is_known_place
 from summarizer.render import briefing_to_dict, key_actors, to_text
 from summarizer.types import Actor, ActorType, Briefing, ModelInfo
-from tests.core.test_actors import analyse, by_name, given_entities
+from tests.core.test_actors import analyse, analyse_given, by_name
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +23,7 @@ def pipeline() -> SpacyPipeline:
 def _people_with(pipeline: SpacyPipeline, text: str,
                  names: dict[str, ActorType]) -> dict[str, Actor]:
     """The actors, with the recogniser's labels given (its slips made on purpose)."""
-    article = article_from_text(text, source="test")
-    return by_name(analyse_people(article, pipeline.parse(article),
-                                  given_entities(article, names)))
+    return by_name(analyse_given(pipeline, text, names))
 
 
 PASSING = ("Hospital trusts in Wales\n\n"
@@ -77,9 +74,7 @@ def test_minor_actors_come_last_and_only_with_all() -> None:
 
 
 def test_the_analysis_ranks_minor_actors_after_the_others(pipeline: SpacyPipeline) -> None:
-    article = article_from_text(PASSING, source="test")
-    actors = analyse_people(article, pipeline.parse(article),
-                            given_entities(article, PASSING_LABELS)).actors
+    actors = analyse_given(pipeline, PASSING, PASSING_LABELS).actors
     flags = [a.minor for a in actors]
     assert flags == sorted(flags) and any(flags) and not all(flags)
 
