@@ -3,7 +3,11 @@ baseline from the same run, with the quality checks that a speed-up could cost.
 
     .venv/bin/python benchmarks/bench_core.py [--sections profile,cold,warm,cache,classify,
         precision,quality] [--base TREE] [--items 1000] [--repeats 5] [--cold-runs 5]
-        [--quotes-limit N] [--out FILE]
+        [--quotes-limit N] [--bbc BBC_NEWS_SUMMARY] [--polnear FOLDER] [--out FILE]
+
+Data: the BBC News Summary dataset (Kaggle, pariza/bbc-news-summary; `--bbc`, the folder
+with article/ and summary/) and PolNeAR (github.com/networkdynamics/polnear; `--polnear`,
+the folder holding polnear-dev/ and polnear-train/ as eval_quotes.py reads them).
 
 - profile: where the time goes. The cold path stage by stage in one fresh process, one stage
   after another (nothing overlapped, so each stage is its own): imports, spaCy's load, the
@@ -20,7 +24,9 @@ baseline from the same run, with the quality checks that a speed-up could cost.
   does the baseline work). Peak memory is the sum over the command's processes (sampled
   every 10 ms; a one-shot briefing parses in a child process), CPU seconds the sum over all
   of them (from wait4): on a machine whose cores other work takes, the CPU figure moves
-  less than the wall one.
+  less than the wall one. Then the same command with a resident process running
+  (`summarizer warm`) against none, alternating, on --cold-runs BBC articles (each once per
+  mode: the resident process's memo would otherwise answer the second time).
 - warm: all four sections with the models loaded, no memo, no cache; baseline: plain
   sentence-transformers `encode` of the article's sentences plus a full `spacy.load(...)`
   parse. Runs alternate with the baseline's; medians.
@@ -101,13 +107,13 @@ def median_time(work: Callable[[], object], repeats: int) -> float:
     return statistics.median(times)
 
 
-def bbc_items(limit: int) -> tuple[list[str], list[str]]:
+def bbc_items(limit: int, bbc: Path) -> tuple[list[str], list[str]]:
     """Lines of the BBC articles (titles and paragraphs), taken round-robin over the five
     topics so any prefix is balanced; with the topic folder as the gold label."""
     per_topic: list[list[tuple[str, str]]] = []
     for topic in TOPICS:
         lines = []
-        for path in sorted((BBC / "article" / topic).glob("*.txt")):
+        for path in sorted((bbc / "article" / topic).glob("*.txt")):
             text = path.read_text(encoding="utf-8", errors="ignore")
             lines += [(" ".join(line.split()), topic) for line in text.splitlines()
                       if len(line.split()) >= 4]
@@ -402,6 +408,55 @@ def bench_cold(runs: int, base: Path | None, naive_runs: int) -> None:
         f"{max(r.rss for r in naive):.0f} MB (naive)", "", "<= 1200 MB", rss <= 1200)
 
 
+def bench_resident(runs: int, bbc: Path) -> None:
+    """New `summarizer brief --no-cache` processes with and without a resident process
+    (`summarizer warm`) running, alternating, on `runs` BBC articles spread over the topics.
+    Each article is briefed once in each mode: the resident process keeps recent sentence
+    vectors and parses, so briefing one article twice there would time its memo, not a
+    briefing. Wall time only: the resident process's CPU is not the command's."""
+    python = sys.executable
+    pairs = bbc_pairs(None, bbc)
+    articles = [pairs[index * len(pairs) // runs][1] for index in range(runs)]
+    cli = [python, "-m", "summarizer.cli", "brief", "--no-cache", "-q"]
+    # A short runtime folder of its own: a socket's path has at most 107 bytes.
+    with tempfile.TemporaryDirectory(prefix="ab-", dir="/tmp") as runtime, \
+            tempfile.TemporaryDirectory() as folder:
+        os.chmod(runtime, 0o700)
+        served = {**os.environ, "PYTHONPATH": str(PROJECT), "XDG_RUNTIME_DIR": runtime}
+        alone = {**served, "XDG_RUNTIME_DIR": str(Path(runtime) / "absent")}
+        subprocess.run([python, "-m", "summarizer.cli", "warm", "--minutes", "30"],
+                       env=served, cwd=folder, check=True, capture_output=True)
+        times: dict[str, list[float]] = {"alone": [], "served": []}
+        try:
+            for article in articles:
+                times["alone"].append(child([*cli, str(article)], env=alone, cwd=Path(folder)).wall)
+                times["served"].append(child([*cli, str(article)], env=served,
+                                             cwd=Path(folder)).wall)
+            status = subprocess.run([python, "-m", "summarizer.cli", "warm", "--status"],
+                                    env=served, cwd=folder, capture_output=True, text=True,
+                                    check=True).stdout
+        finally:
+            subprocess.run([python, "-m", "summarizer.cli", "warm", "--stop"], env=served,
+                           cwd=folder, capture_output=True, check=False)
+    answered = re.search(r"(\d+) requests served", status)
+    if answered is None or int(answered.group(1)) != runs:
+        raise RuntimeError(f"the resident process did not answer every run: {status.strip()}")
+    ratios = [there / here for there, here in zip(times["served"], times["alone"], strict=True)]
+    say(f"CLI briefing with a resident process (`summarizer warm`), {runs} BBC articles, each "
+        f"once per mode, alternating (wall seconds; load average {os.getloadavg()[0]:.1f}):")
+    for name, label in (("alone", "a new process, no resident process"),
+                        ("served", "a new process answered by the resident process")):
+        say(f"  {label:70} best {min(times[name]):5.2f}  median "
+            f"{statistics.median(times[name]):5.2f}")
+    say()
+    best = min(times["served"])
+    row("CLI briefing with a resident process, best of runs", f"{best:.2f} s",
+        f"{min(times['alone']):.2f} s (none, same articles)",
+        f"{statistics.median(ratios):.2f}x (median)", "<= 1.0 s", best <= 1.0)
+    row("  same, median of runs", f"{statistics.median(times['served']):.2f} s",
+        f"{statistics.median(times['alone']):.2f} s", "", "(info)", None)
+
+
 # --- warm, cache, classify, precision --------------------------------------------------------
 
 
@@ -544,7 +599,7 @@ def precision_checks(article: Article, items: list[str], gold: list[str]) -> Non
 # --- quality: what the speed-ups could cost --------------------------------------------------
 
 
-def quality(quotes_limit: int) -> None:
+def quality(quotes_limit: int, bbc: Path, polnear: Path) -> None:
     """BBC ROUGE, BBC topic accuracy and PolNeAR quote figures, each with this tree's fast
     path and with its plain reference, in this run."""
     from benchmarks.eval_summary import evaluate as rouge
@@ -553,7 +608,7 @@ def quality(quotes_limit: int) -> None:
     say("Quality the speed-ups could cost (fast path vs its plain reference, same run; "
         f"each within {QUALITY_TOLERANCE} points):")
     data = []
-    for _, article_path, summary_path in bbc_pairs(None, BBC):
+    for _, article_path, summary_path in bbc_pairs(None, bbc):
         reference_lines = [line for line in summary_path.read_text().splitlines()
                            if line.strip()]
         data.append((load_article(str(article_path)), "\n".join(reference_lines),
@@ -563,7 +618,7 @@ def quality(quotes_limit: int) -> None:
     scores: dict[str, dict[str, float]] = {}
     accuracy: dict[str, float] = {}
     articles = [article for article, _, _ in data]
-    gold = [path.parent.name for _, path, _ in bbc_pairs(None, BBC)]
+    gold = [path.parent.name for _, path, _ in bbc_pairs(None, bbc)]
     texts = [((a.title or "") + "\n\n" + a.text).strip() for a in articles]
     for name, encoder in encoders.items():
         summarizer = ExtractiveSummarizer(encoder)
@@ -587,7 +642,7 @@ def quality(quotes_limit: int) -> None:
     row("quality: BBC topic accuracy, bare labels (%)", f"{accuracy[fast]:.1f}",
         f"{accuracy[reference]:.1f} (torch fp32)", f"{delta:+.1f}",
         f"within {QUALITY_TOLERANCE}", abs(delta) <= QUALITY_TOLERANCE)
-    quote_quality(quotes_limit)
+    quote_quality(quotes_limit, polnear)
     say()
 
 
@@ -622,13 +677,13 @@ print(json.dumps(figures))
 """
 
 
-def quote_quality(limit: int) -> None:
+def quote_quality(limit: int, polnear: Path) -> None:
     """PolNeAR figures with this tree's spaCy loading and one-shot parse (no string table,
     the parse split between two processes) and with spaCy loaded the plain way and run in
     one process; both in one fresh process (see `QUOTES`)."""
     import json
 
-    splits = [str(SHARED_DATA / split) for split in ("polnear-dev", "polnear-train")]
+    splits = [str(polnear / split) for split in ("polnear-dev", "polnear-train")]
     done = subprocess.run([sys.executable, "-c", QUOTES, str(PROJECT), str(limit), *splits],
                           capture_output=True, text=True, check=True, cwd=PROJECT)
     figures = json.loads(done.stdout.splitlines()[-1])
@@ -660,6 +715,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="fresh processes of the (slow) naive cold baseline")
     parser.add_argument("--quotes-limit", type=int, default=0,
                         help="PolNeAR articles per split in the quality check (0: all)")
+    parser.add_argument("--bbc", type=Path, default=BBC,
+                        help="the BBC News Summary dataset (Kaggle, pariza/bbc-news-summary): "
+                             "a folder with article/<topic>/*.txt and summary/<topic>/*.txt")
+    parser.add_argument("--polnear", type=Path, default=SHARED_DATA,
+                        help="the folder holding polnear-dev/ and polnear-train/ (PolNeAR, "
+                             "github.com/networkdynamics/polnear, as eval_quotes.py reads it)")
     parser.add_argument("--out", type=Path,
                         default=PROJECT / "benchmarks" / "results" / "bench_core.txt")
     args = parser.parse_args(argv)
@@ -676,10 +737,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         profile(args.repeats)
     if "cold" in chosen:
         bench_cold(args.cold_runs, args.base, args.naive_runs)
+        bench_resident(args.cold_runs, args.bbc)
     article = sample_article()
     backends = Backends()
     backends.warm_up()  # also exports the ONNX model the first time ever
-    items, gold = bbc_items(args.items)
+    items, gold = bbc_items(args.items, args.bbc)
     warm = 0.57
     if "warm" in chosen:
         warm = bench_warm(article, backends, args.repeats)
@@ -690,7 +752,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "precision" in chosen:
         precision_checks(article, items, gold)
     if "quality" in chosen:
-        quality(args.quotes_limit)
+        quality(args.quotes_limit, args.bbc, args.polnear)
     embedder = backends.embedder
     assert isinstance(embedder, MiniLMEmbedder)
     say(f"embedder: {embedder.runtime} {embedder.precision}, {embedder.threads} threads; "

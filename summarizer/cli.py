@@ -5,12 +5,14 @@
                [--topic-model ID] [--entity-model ID]
     summarizer classify --labels "a, b, c" FILE|-
     summarizer digest SOURCE... [--json | --markdown] [--since PREVIOUS.json] [--labels "a, b"]
+    summarizer warm [--minutes N | --stop | --status]
 
 SOURCE is a file, `-` for standard input, an http(s) URL, or nothing for the bundled sample
 article; for `digest`, each SOURCE is a file, a folder of .txt/.md/.html files, an article URL
 or an RSS/Atom feed URL, and the exit code is 0 when at least one article was briefed (the
 failures on standard error), 1 when none was. Results go to standard output; progress and
-errors to standard error. Other exit codes:
+errors to standard error. `warm` starts a resident process that keeps the models loaded and
+answers the briefing commands of later runs (see `summarizer.resident`). Other exit codes:
 0 success, 1 bad input (or a model that cannot be loaded), 2 bad usage, 3 an internal error
 (a bug: reported by its type only, never with a traceback).
 """
@@ -18,6 +20,7 @@ errors to standard error. Other exit codes:
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import re
 import sys
@@ -31,7 +34,7 @@ from summarizer.errors import BriefingError, UsageError, printable
 
 if TYPE_CHECKING:
     from summarizer.api import Analyzer
-    from summarizer.backends import Backends, Progress
+    from summarizer.backends import Backends, BackendsPool, Progress
     from summarizer.config import ModelConfig
     from summarizer.options import AnalysisOptions
     from summarizer.people_process import PeopleProcess
@@ -89,7 +92,26 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--labels", required=True, help='e.g. "business, sport, tech"')
     _add_model_options(classify)
     _add_digest_command(commands)
+    _add_warm_command(commands)
     return parser
+
+
+def _add_warm_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from summarizer.resident import DEFAULT_MINUTES
+
+    warm = commands.add_parser(
+        "warm", help="keep the models loaded in a resident process for later commands",
+        description="Start a process that loads the models once and answers the briefing "
+                    "commands (brief, summary, topics, actors, quotes) of later runs under "
+                    "the same settings: each then takes about the time of a warm briefing "
+                    "instead of a new process's start. It stops after --minutes without a "
+                    "request.")
+    action = warm.add_mutually_exclusive_group()
+    action.add_argument("--minutes", type=int, default=DEFAULT_MINUTES,
+                        help=f"idle minutes before it stops (1-1440, default {DEFAULT_MINUTES})")
+    action.add_argument("--stop", action="store_true", help="stop every resident process")
+    action.add_argument("--status", action="store_true",
+                        help="say whether one serves the current settings")
 
 
 def _add_digest_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -151,12 +173,22 @@ def main(
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
     environ: Mapping[str, str] | None = None,
-    backends: Backends | None = None,
+    backends: Backends | BackendsPool | None = None,
 ) -> int:
     """Run the CLI. Streams, environment and already-loaded backends are arguments so that
-    tests and programs embedding the CLI can pass their own."""
+    tests and programs embedding the CLI can pass their own. Run as the command itself
+    (nothing passed), a briefing command goes to the resident process when one serves these
+    settings (`summarizer warm`)."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
+    if argv is None and stdin is stdout is stderr is environ is backends is None:
+        from summarizer.resident import ask
+
+        asked = ask(sys.argv[1:], sys.stdin.buffer, out, err)
+        if asked.code is not None:
+            return asked.code
+        if asked.stdin is not None:  # read for the resident process, which did not answer
+            stdin = io.BytesIO(asked.stdin)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -165,6 +197,8 @@ def main(
     settings: BriefingSettings | None = None
     try:
         settings = _settings(environ)
+        if args.command == "warm":
+            return _warm(args, out, err)
         if args.command == "digest":
             return _digest(args, out, err, settings, backends)
         if args.command == "classify":
@@ -200,6 +234,18 @@ def _settings(environ: Mapping[str, str] | None) -> BriefingSettings:
     return BriefingSettings.from_environ(environ)
 
 
+def _warm(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from summarizer import resident
+
+    if args.stop:
+        return resident.stop(out)
+    if args.status:
+        return resident.status(out)
+    if not 1 <= args.minutes <= 1440:
+        raise UsageError("--minutes must be between 1 and 1440.")
+    return resident.start(args.minutes, out, err)
+
+
 def _int8_pays() -> bool:
     from summarizer.backends.minilm import cpu_has_int8_dot
 
@@ -226,10 +272,10 @@ def _model_config(args: argparse.Namespace, settings: BriefingSettings) -> Model
 
 def _analyzer(
     args: argparse.Namespace, err: IO[str], settings: BriefingSettings,
-    backends: Backends | None, config: ModelConfig | None = None,
+    backends: Backends | BackendsPool | None, config: ModelConfig | None = None,
 ) -> tuple[Analyzer, Progress]:
     from summarizer.api import Analyzer
-    from summarizer.backends import Backends
+    from summarizer.backends import Backends, BackendsPool
     from summarizer.cache import BriefingCache
 
     config = config or _model_config(args, settings)
@@ -241,13 +287,15 @@ def _analyzer(
 
     folder = None if args.no_cache else settings.briefing_cache
     cache = BriefingCache(folder) if folder is not None else None
-    if backends is None or backends.config != config:
+    if isinstance(backends, BackendsPool):
+        backends = backends.get(config, progress)
+    elif backends is None or backends.config != config:
         backends = Backends(config, progress)
     return Analyzer(backends, cache), progress
 
 
 def _brief(args: argparse.Namespace, stdin: BinaryIO, out: IO[str], err: IO[str],
-           settings: BriefingSettings, backends: Backends | None) -> int:
+           settings: BriefingSettings, backends: Backends | BackendsPool | None) -> int:
     from summarizer.options import AnalysisOptions, parse_labels
 
     options = AnalysisOptions(
@@ -304,7 +352,7 @@ def _people_process(options: AnalysisOptions, config: ModelConfig, *,
 
 
 def _digest(args: argparse.Namespace, out: IO[str], err: IO[str],
-            settings: BriefingSettings, backends: Backends | None) -> int:
+            settings: BriefingSettings, backends: Backends | BackendsPool | None) -> int:
     from summarizer.digest import DigestOptions, previous_from_dict
     from summarizer.feeds import MAX_FEED_ITEMS, load_sources
     from summarizer.options import AnalysisOptions, parse_labels
@@ -368,7 +416,7 @@ def _progress_bar(total: int, err: IO[str], *, quiet: bool) -> Any:
 
 
 def _classify(args: argparse.Namespace, stdin: BinaryIO, out: IO[str], err: IO[str],
-              settings: BriefingSettings, backends: Backends | None) -> int:
+              settings: BriefingSettings, backends: Backends | BackendsPool | None) -> int:
     from summarizer.options import parse_labels
 
     labels = parse_labels(args.labels)

@@ -24,6 +24,7 @@ the cache folder the core receives.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import textwrap
@@ -444,15 +445,20 @@ class BriefingSettings:
 
 def load_env_file(path: str | os.PathLike[str] = ENV_FILE) -> None:
     """Put `.env`'s variables into the process environment, where both the settings and the
-    libraries that read their own (HF_HUB_OFFLINE) find them. A variable already set wins;
-    an empty one in the file is skipped (empty means not set)."""
+    libraries that read their own (HF_HUB_OFFLINE) find them. A variable already set wins."""
     if not Path(path).is_file():
         return
+    for variable, value in env_file_values(Path(path).read_text(encoding="utf-8")).items():
+        if variable not in os.environ:
+            os.environ[variable] = value
+
+
+def env_file_values(text: str) -> dict[str, str]:
+    """The variables a `.env` text sets; an empty one is skipped (empty means not set)."""
     from dotenv import dotenv_values
 
-    for variable, value in dotenv_values(path).items():
-        if value and variable not in os.environ:
-            os.environ[variable] = value
+    return {variable: value for variable, value in dotenv_values(stream=io.StringIO(text)).items()
+            if value}
 
 
 # `.env.example` and the README's table, made from the model ----------------------------------

@@ -37,6 +37,7 @@ __all__ = [
     "REGISTRY",
     "BackendKind",
     "Backends",
+    "BackendsPool",
     "Embedder",
     "EntityRecognizer",
     "Progress",
@@ -163,6 +164,30 @@ class Backends:
             _ = self.parser
             _ = self.entities
 
+
+
+class BackendsPool:
+    """Loaded `Backends` kept from one command to the next, for a process that runs many
+    (the resident process of `summarizer.resident`): one per `ModelConfig`, the `size` most
+    recently used. A model loading later reports to the progress of the command that asked
+    for it, not the one that first made the Backends."""
+
+    def __init__(self, size: int = 2) -> None:
+        self.size = size
+        self._kept: dict[ModelConfig, Backends] = {}
+        self._progress: Progress = no_progress
+        self._lock = threading.Lock()
+
+    def get(self, config: ModelConfig, progress: Progress) -> Backends:
+        with self._lock:
+            self._progress = progress
+            backends = self._kept.pop(config, None)
+            if backends is None:
+                backends = Backends(config, lambda message: self._progress(message))
+            self._kept[config] = backends  # the most recent last
+            while len(self._kept) > self.size:
+                del self._kept[next(iter(self._kept))]
+            return backends
 
 # ---------------------------------------------------------------- the registry's factories
 # Each imports its module when called: a run loads only the backends it uses.

@@ -290,7 +290,9 @@ def test_settings_are_read_in_one_place() -> None:
                 readers.append(name)
             if isinstance(node, ast.ImportFrom) and node.module == "dotenv":
                 readers.append(name)
-    assert set(readers) == {"summarizer/settings.py"}
+    # The resident process's client reads the environment only to forward it whole (the
+    # CLI's settings model reads it in the resident process) and to find its socket.
+    assert set(readers) == {"summarizer/settings.py", "summarizer/resident.py"}
     assert defaults == _LIBRARY_DEFAULTS
 
 
