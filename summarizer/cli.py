@@ -184,7 +184,11 @@ def main(
     if argv is None and stdin is stdout is stderr is environ is backends is None:
         from summarizer.resident import ask
 
-        asked = ask(sys.argv[1:], sys.stdin.buffer, out, err)
+        try:
+            asked = ask(sys.argv[1:], sys.stdin.buffer, out, err)
+        except KeyboardInterrupt:  # ^C while the resident process works
+            print("summarizer: interrupted", file=err)
+            return 130
         if asked.code is not None:
             return asked.code
         if asked.stdin is not None:  # read for the resident process, which did not answer

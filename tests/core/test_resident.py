@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -57,10 +58,13 @@ class Recorder:
     def __init__(self, code: int = 0, fail: bool = False) -> None:
         self.code, self.fail = code, fail
         self.calls: list[tuple[list[str], bytes, dict[str, str], str]] = []
+        self.release: threading.Event | None = None  # set: the command waits for it
 
     def __call__(self, argv: Sequence[str], *, stdin: io.BytesIO, stdout: io.StringIO,
                  stderr: io.StringIO, environ: dict[str, str]) -> int:
         self.calls.append((list(argv), stdin.read(), environ, os.getcwd()))
+        if self.release is not None:
+            self.release.wait(60)
         if self.fail:
             raise RuntimeError("a bug in the command")
         print("usage noise", file=sys.stderr)  # as argparse would, to the process's stream
@@ -163,6 +167,30 @@ def test_a_failing_request_leaves_the_command_to_run_here_with_its_input(
     recorder.fail = False
     assert resident.ask(["brief"], io.BytesIO(), io.StringIO(), io.StringIO()).code == 0
     assert server.served == 1
+
+
+def test_interrupting_a_command_that_the_resident_process_runs(
+        served: tuple[resident.Server, Recorder]) -> None:
+    server, recorder = served
+    recorder.release = threading.Event()
+    process = subprocess.Popen([sys.executable, "-m", "summarizer.cli", "brief"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not recorder.calls and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert recorder.calls, "the command never reached the resident process"
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        recorder.release.set()
+        process.kill()
+    assert process.returncode == 130
+    assert (out, err) == (b"", b"summarizer: interrupted\n")
+    # The process is not stopped by a client that went away.
+    recorder.release = None
+    assert resident.ask(["brief"], io.BytesIO(), io.StringIO(), io.StringIO()).code == 0
+    assert server.served >= 1
 
 
 @pytest.mark.parametrize("argv", [["classify", "-", "--labels", "a, b"], ["digest", "x.txt"],
