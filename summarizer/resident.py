@@ -186,7 +186,11 @@ def ask(argv: Sequence[str], stdin: BinaryIO, stdout: IO[str], stderr: IO[str]) 
     code = reply.get("code") if isinstance(reply, dict) else None
     if not isinstance(code, int):
         return Outcome(None, data)
-    stderr.write(str(reply.get("stderr", "")))
+    said = str(reply.get("stderr", ""))
+    stderr.write(said)
+    if said.startswith("["):  # progress is shown (not --quiet): say who answered
+        stderr.write(f"[resident] Answered by the resident process (pid {reply.get('pid')}; "
+                     "`summarizer warm --stop` ends it).\n")
     stdout.write(str(reply.get("stdout", "")))
     return Outcome(code, data)
 
@@ -467,7 +471,8 @@ class Server:
         except Exception:  # a request's failure must not stop the process
             return {}  # the client runs the command itself and shows what happens there
         self.served += 1
-        return {"code": code, "stdout": out.getvalue(), "stderr": err.getvalue()}
+        return {"code": code, "stdout": out.getvalue(), "stderr": err.getvalue(),
+                "pid": os.getpid()}
 
 
 def _serve_main(argv: Sequence[str]) -> int:

@@ -59,6 +59,7 @@ class Recorder:
         self.code, self.fail = code, fail
         self.calls: list[tuple[list[str], bytes, dict[str, str], str]] = []
         self.release: threading.Event | None = None  # set: the command waits for it
+        self.noise = "usage noise"  # what it prints to the process's own stderr
 
     def __call__(self, argv: Sequence[str], *, stdin: io.BytesIO, stdout: io.StringIO,
                  stderr: io.StringIO, environ: dict[str, str]) -> int:
@@ -67,7 +68,8 @@ class Recorder:
             self.release.wait(60)
         if self.fail:
             raise RuntimeError("a bug in the command")
-        print("usage noise", file=sys.stderr)  # as argparse would, to the process's stream
+        if self.noise:  # as argparse would, to the process's stream
+            print(self.noise, file=sys.stderr)
         stdout.write(f"briefed {' '.join(argv)}\n")
         stderr.write("[  0.0s] Done.\n")
         return self.code
@@ -99,10 +101,16 @@ def test_a_briefing_command_is_answered_by_the_resident_process(
     assert out.getvalue() == "briefed brief story.txt --json\n"
     # Whatever the command printed to its streams, and argparse to the process's, comes back.
     assert err.getvalue() == "usage noise\n[  0.0s] Done.\n"
+    # With its progress shown, a command says who answered it.
+    recorder.noise = ""
+    err = io.StringIO()
+    assert resident.ask(["brief"], io.BytesIO(), io.StringIO(), err).code == 0
+    assert err.getvalue() == ("[  0.0s] Done.\n[resident] Answered by the resident process "
+                              f"(pid {os.getpid()}; `summarizer warm --stop` ends it).\n")
     argv, stdin, _, cwd = recorder.calls[0]
     assert argv == ["brief", "story.txt", "--json"] and stdin == b""
     assert cwd == os.getcwd()
-    assert server.served == 1
+    assert server.served == 2
 
 
 def test_standard_input_is_sent_and_the_exit_code_kept(
@@ -334,6 +342,8 @@ def test_warm_then_briefings_answer_as_a_run_of_their_own(tmp_path: Path,
             assert there.stdout == here.stdout, args
             assert _without_timings(there.stderr) == _without_timings(here.stderr), args
         assert json.loads(resident_runs[0].stdout)["quotes"]
+        assert b"[resident] Answered" in resident_runs[0].stderr
+        assert b"[resident]" not in own_runs[0].stderr
         assert [run.returncode for run in resident_runs] == [0, 0, 1, 2, 2]
     finally:
         stopped = _cli(["warm", "--stop"], env, tmp_path)
