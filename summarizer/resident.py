@@ -52,6 +52,7 @@ MAX_REPLY = 256_000_000
 DEFAULT_MINUTES = 15
 FRAME = struct.Struct("!Q")
 MAX_SOCKET_PATH = 107  # sun_path holds 108 bytes with the closing zero (Linux)
+MAX_LOG = 1_000_000  # a resident process's log (start-up warnings, a crash) is cut past this
 # A briefing of the largest input the loader accepts takes ~25 s on 2 cores; a resident
 # process silent for far longer than that is stuck, and the command runs here instead.
 REPLY_TIMEOUT = 600.0
@@ -307,7 +308,12 @@ def start(minutes: int, out: IO[str], err: IO[str], *, wait: float = 300.0) -> i
     import subprocess
 
     log = folder / f"{key}.log"
-    with open(log, "wb") as log_handle:
+    with contextlib.suppress(OSError):
+        if log.stat().st_size > MAX_LOG:
+            log.unlink()
+    # Appended to, not replaced: a second `warm` started at the same moment must not wipe
+    # the log of the process that will serve.
+    with open(log, "ab") as log_handle:
         # Its own session: the process outlives this command and ignores the terminal's ^C.
         process = subprocess.Popen(
             [sys.executable, "-m", "summarizer.resident", key, str(minutes)],
@@ -316,14 +322,16 @@ def start(minutes: int, out: IO[str], err: IO[str], *, wait: float = 300.0) -> i
     err.write("Starting a resident process: loading the models...\n")
     started = time.monotonic()
     while time.monotonic() - started < wait:
-        if process.poll() is not None:
+        # Exit code 0 before answering: another process, started at the same moment,
+        # holds the lock for these settings and is the one to wait for.
+        if process.poll() not in (None, 0):
             err.write("summarizer: the resident process stopped while starting; "
                       f"its log is {log}.\n")
             return 1
         answer = _request(path, {"op": "ping"})
         if answer:
             out.write(f"Resident process ready in {time.monotonic() - started:.1f} s (pid "
-                      f"{process.pid}). `summarizer brief` and the other briefing commands "
+                      f"{answer.get('pid')}). `summarizer brief` and the other briefing commands "
                       f"run there while these settings hold; it stops after {minutes} idle "
                       "minutes, or with `summarizer warm --stop`.\n")
             return 0
