@@ -326,11 +326,12 @@ def test_warm_then_briefings_answer_as_a_run_of_their_own(tmp_path: Path,
     starting = [subprocess.Popen([sys.executable, "-m", "summarizer.cli", "warm", "--minutes",
                                   "2"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE) for _ in range(2)]
-    said = [process.communicate(timeout=300) for process in starting]
-    assert [process.returncode for process in starting] == [0, 0], said
-    assert all(b"Resident process ready" in out or b"already runs" in out for out, _ in said)
-    assert len({out.split(b"(pid ")[1].split(b")")[0] for out, _ in said}) == 1
     try:
+        said = [process.communicate(timeout=300) for process in starting]
+        assert [process.returncode for process in starting] == [0, 0], said
+        assert all(b"Resident process ready" in out or b"already runs" in out
+                   for out, _ in said)
+        assert len({out.split(b"(pid ")[1].split(b")")[0] for out, _ in said}) == 1
         assert _served(env, tmp_path) == 0
         commands = [["brief", "story.txt", "--json"], ["quotes", "-", "--markdown"],
                     ["actors", "missing.txt"], ["brief", "--length", "99"],
