@@ -52,6 +52,9 @@ MAX_REPLY = 256_000_000
 DEFAULT_MINUTES = 15
 FRAME = struct.Struct("!Q")
 MAX_SOCKET_PATH = 107  # sun_path holds 108 bytes with the closing zero (Linux)
+# Loaded, the process holds ~250 MB; 40 BBC briefings later ~260 MB, after a 190,000-character
+# article ~390 MB. Past this, what is held is what a pathological input left.
+MAX_RESIDENT_BYTES = 768_000_000
 MAX_LOG = 1_000_000  # a resident process's log (start-up warnings, a crash) is cut past this
 # A briefing of the largest input the loader accepts takes ~25 s on 2 cores; a resident
 # process silent for far longer than that is stuck, and the command runs here instead.
@@ -394,13 +397,17 @@ class Server:
         key: the identity its clients computed (see `identity`); requests with another are
             turned back, to run where they came from.
         idle_seconds: how long it waits for a request before it stops.
+        max_bytes: the resident memory above which it stops once a request is answered
+            (the next commands run on their own until `summarizer warm` again).
         run: the command runner, `summarizer.cli.main`'s signature (tests pass their own).
     """
 
-    def __init__(self, key: str, idle_seconds: float, run: Callable[..., int]) -> None:
+    def __init__(self, key: str, idle_seconds: float, run: Callable[..., int],
+                 max_bytes: int = MAX_RESIDENT_BYTES) -> None:
         self.key = key
         self.idle_seconds = idle_seconds
         self.run = run
+        self.max_bytes = max_bytes
         self.served = 0
 
     def serve(self, folder: Path) -> None:
@@ -457,7 +464,9 @@ class Server:
             _send(connection, json.dumps(reply).encode())
         except (OSError, ValueError, ConnectionError):
             return "broken"  # the client went away (^C) or sent garbage: it runs on its own
-        return "served"
+        # Python keeps much of the memory a very large input took (up to ~0.8 GB for the
+        # worst the loader accepts); a process that waits for hours must not hold that.
+        return "stop" if resident_bytes() > self.max_bytes else "served"
 
     def _run(self, header: dict[str, object], payload: bytes) -> dict[str, object]:
         argv, cwd = header.get("argv"), header.get("cwd")
@@ -481,6 +490,15 @@ class Server:
         self.served += 1
         return {"code": code, "stdout": out.getvalue(), "stderr": err.getvalue(),
                 "pid": os.getpid()}
+
+
+def resident_bytes() -> int:
+    """This process's resident memory (Linux), else 0 (never above a limit)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _serve_main(argv: Sequence[str]) -> int:

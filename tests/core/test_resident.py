@@ -78,7 +78,9 @@ class Recorder:
 @pytest.fixture
 def served(run_folder: Path) -> Iterator[tuple[resident.Server, Recorder]]:
     recorder = Recorder()
-    server = resident.Server(_key(), idle_seconds=30, run=recorder)
+    # No memory limit: this test process's own size (models loaded by other tests) is not
+    # what these tests are about.
+    server = resident.Server(_key(), idle_seconds=30, run=recorder, max_bytes=1 << 50)
     thread = threading.Thread(target=server.serve, args=(run_folder,), daemon=True)
     thread.start()
     socket_file = resident.socket_path(run_folder, server.key)
@@ -247,7 +249,7 @@ def test_status_and_a_second_server_for_the_same_key(
     resident.status(out)
     assert f"pid {os.getpid()}" in out.getvalue() and "0 requests" in out.getvalue()
     # A second process for the same settings finds the lock held and leaves at once.
-    second = resident.Server(server.key, idle_seconds=30, run=Recorder())
+    second = resident.Server(server.key, idle_seconds=30, run=Recorder(), max_bytes=1 << 50)
     started = time.monotonic()
     second.serve(run_folder)
     assert time.monotonic() - started < 5
@@ -263,6 +265,25 @@ def test_an_idle_server_stops_and_removes_its_socket(run_folder: Path) -> None:
     out = io.StringIO()
     resident.status(out)
     assert "No resident process" in out.getvalue()
+
+
+def test_a_server_left_large_by_a_request_stops_after_answering_it(run_folder: Path) -> None:
+    recorder = Recorder()
+    assert resident.resident_bytes() > 0
+    server = resident.Server(_key(), idle_seconds=30, run=recorder,
+                             max_bytes=resident.resident_bytes() // 2)
+    thread = threading.Thread(target=server.serve, args=(run_folder,), daemon=True)
+    thread.start()
+    socket_file = resident.socket_path(run_folder, server.key)
+    deadline = time.monotonic() + 10
+    while not socket_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    out = io.StringIO()
+    assert resident.ask(["brief"], io.BytesIO(), out, io.StringIO()).code == 0
+    assert out.getvalue() == "briefed brief\n"  # the request is answered first
+    thread.join(10)
+    assert not thread.is_alive() and not socket_file.exists()
+    assert resident.ask(["brief"], io.BytesIO(), io.StringIO(), io.StringIO()).code is None
 
 
 def test_every_setting_the_cli_reads_is_part_of_the_identity() -> None:
