@@ -503,6 +503,9 @@ def resident_bytes() -> int:
 
 def _serve_main(argv: Sequence[str]) -> int:
     """`python -m summarizer.resident KEY MINUTES`, as `start` runs it."""
+    if len(argv) != 2 or not argv[1].isdigit():
+        print("summarizer.resident is started by `summarizer warm`.", file=sys.stderr)
+        return 2
     key, minutes = argv[0], int(argv[1])
     folder = _private_folder(create=True)
     if folder is None:
