@@ -1,8 +1,8 @@
 """A resident briefing process: models loaded once, answering later CLI runs.
 
-A new `summarizer brief` process spends ~1.8 s of its ~2 s importing spaCy and ONNX Runtime
-and loading the models before it reads a word (see the README's *Speed* section); that
-floor does not move on two cores. `summarizer warm` starts one process that loads them and
+A new `summarizer brief` process spends ~1.3-1.5 s of its ~1.7-2 s importing spaCy and ONNX
+Runtime and loading the models before it reads a word (see the README's *Speed* section);
+that floor does not move on two cores. `summarizer warm` starts one process that loads them and
 then waits, like a language server, on a Unix socket in a folder only this user can open.
 While it runs, each `summarizer brief|summary|topics|actors|quotes` sends it its arguments
 (and standard input, for `-`), and it answers with what the command would have printed and
