@@ -181,7 +181,8 @@ def main(
     settings (`summarizer warm`)."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    if argv is None and stdin is stdout is stderr is environ is backends is None:
+    as_command = argv is None and stdin is stdout is stderr is environ is backends is None
+    if as_command:
         from summarizer.resident import ask
 
         try:
@@ -207,7 +208,10 @@ def main(
             return _digest(args, out, err, settings, backends)
         if args.command == "classify":
             return _classify(args, stdin or sys.stdin.buffer, out, err, settings, backends)
-        return _brief(args, stdin or sys.stdin.buffer, out, err, settings, backends)
+        code = _brief(args, stdin or sys.stdin.buffer, out, err, settings, backends)
+        if as_command and settings.keep_warm_minutes:
+            _keep_warm(settings.keep_warm_minutes)
+        return code
     except UsageError as error:
         print(f"summarizer: error: {printable(str(error), MAX_MESSAGE)}", file=err)
         return EXIT_USAGE
@@ -248,6 +252,14 @@ def _warm(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if not 1 <= args.minutes <= 1440:
         raise UsageError("--minutes must be between 1 and 1440.")
     return resident.start(args.minutes, out, err)
+
+
+def _keep_warm(minutes: int) -> None:
+    """BRIEFING_KEEP_WARM_MINUTES: a briefing that ran on its own leaves a resident process
+    starting in the background, for the next ones (see `summarizer.resident`)."""
+    from summarizer.resident import launch
+
+    launch(minutes)
 
 
 def _int8_pays() -> bool:

@@ -34,7 +34,10 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, BinaryIO, NamedTuple
+from typing import IO, TYPE_CHECKING, BinaryIO, NamedTuple
+
+if TYPE_CHECKING:
+    import subprocess
 
 COMMANDS = frozenset({"brief", "summary", "topics", "actors", "quotes"})
 # The settings the CLI reads (summarizer.settings) and the variables of the libraries it
@@ -278,39 +281,43 @@ def _request(path: Path, header: dict[str, object], timeout: float = 5.0) -> dic
 # --- `summarizer warm`: start, stop, status ------------------------------------------------------
 
 
-def start(minutes: int, out: IO[str], err: IO[str], *, wait: float = 300.0) -> int:
-    """Start the resident process for this environment (unless it runs already) and wait
-    until it answers. Returns the CLI's exit code."""
+class Target(NamedTuple):
+    """Where the resident process for this environment listens, and what it starts with."""
+
+    folder: Path
+    key: str
+    path: Path
+    chosen: dict[str, str]
+    env_text: str
+
+
+def _target() -> Target | str:
+    """The resident process's place for this environment, or why there can be none."""
     if not supported():
-        err.write("summarizer: a resident process needs Unix sockets, which this system "
-                  "lacks; every command runs on its own.\n")
-        return 1
+        return ("a resident process needs Unix sockets, which this system lacks; every "
+                "command runs on its own")
     folder = _private_folder(create=True)
     if folder is None:
-        err.write(f"summarizer: {run_folder()} must be a folder of this user's that others "
-                  "cannot open (mode 0700); no resident process was started.\n")
-        return 1
+        return (f"{run_folder()} must be a folder of this user's that others cannot open "
+                "(mode 0700); no resident process was started")
     cwd = Path.cwd()
     try:
         chosen, env_text = effective_environment(os.environ, cwd)
     except ValueError as error:
-        err.write(f"summarizer: {error}; no resident process was started.\n")
-        return 1
+        return f"{error}; no resident process was started"
     key = identity(chosen, env_text)
     path = socket_path(folder, key)
     if len(os.fsencode(path)) > MAX_SOCKET_PATH:
-        err.write(f"summarizer: the socket's path, {path}, is too long for this system "
-                  f"(at most {MAX_SOCKET_PATH} bytes); set XDG_RUNTIME_DIR to a shorter "
-                  "folder.\n")
-        return 1
-    known = _request(path, {"op": "ping"})
-    if known:
-        out.write(f"A resident process for these settings already runs (pid {known.get('pid')})"
-                  f"; it stops after {known.get('minutes')} idle minutes.\n")
-        return 0
-    import subprocess
+        return (f"the socket's path, {path}, is too long for this system (at most "
+                f"{MAX_SOCKET_PATH} bytes); set XDG_RUNTIME_DIR to a shorter folder")
+    return Target(folder, key, path, chosen, env_text)
 
-    log = folder / f"{key}.log"
+
+def _spawn(target: Target, minutes: int) -> subprocess.Popen[bytes]:
+    """The resident process, started in the background; its output goes to a log."""
+    import subprocess  # here, not above: every CLI run imports this module
+
+    log = _log_path(target)
     with contextlib.suppress(OSError):
         if log.stat().st_size > MAX_LOG:
             log.unlink()
@@ -318,10 +325,30 @@ def start(minutes: int, out: IO[str], err: IO[str], *, wait: float = 300.0) -> i
     # the log of the process that will serve.
     with open(log, "ab") as log_handle:
         # Its own session: the process outlives this command and ignores the terminal's ^C.
-        process = subprocess.Popen(
-            [sys.executable, "-m", "summarizer.resident", key, str(minutes)],
-            cwd=cwd, env=_server_environment(chosen, env_text), stdin=subprocess.DEVNULL,
-            stdout=log_handle, stderr=log_handle, start_new_session=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "summarizer.resident", target.key, str(minutes)],
+            env=_server_environment(target.chosen, target.env_text),
+            stdin=subprocess.DEVNULL, stdout=log_handle, stderr=log_handle,
+            start_new_session=True)
+
+
+def _log_path(target: Target) -> Path:
+    return target.folder / f"{target.key}.log"
+
+
+def start(minutes: int, out: IO[str], err: IO[str], *, wait: float = 300.0) -> int:
+    """Start the resident process for this environment (unless it runs already) and wait
+    until it answers. Returns the CLI's exit code."""
+    target = _target()
+    if isinstance(target, str):
+        err.write(f"summarizer: {target}.\n")
+        return 1
+    known = _request(target.path, {"op": "ping"})
+    if known:
+        out.write(f"A resident process for these settings already runs (pid {known.get('pid')})"
+                  f"; it stops after {known.get('minutes')} idle minutes.\n")
+        return 0
+    process = _spawn(target, minutes)
     err.write("Starting a resident process: loading the models...\n")
     started = time.monotonic()
     while time.monotonic() - started < wait:
@@ -329,9 +356,9 @@ def start(minutes: int, out: IO[str], err: IO[str], *, wait: float = 300.0) -> i
         # holds the lock for these settings and is the one to wait for.
         if process.poll() not in (None, 0):
             err.write("summarizer: the resident process stopped while starting; "
-                      f"its log is {log}.\n")
+                      f"its log is {_log_path(target)}.\n")
             return 1
-        answer = _request(path, {"op": "ping"})
+        answer = _request(target.path, {"op": "ping"})
         if answer:
             out.write(f"Resident process ready in {time.monotonic() - started:.1f} s (pid "
                       f"{answer.get('pid')}). `summarizer brief` and the other briefing commands "
@@ -340,8 +367,24 @@ def start(minutes: int, out: IO[str], err: IO[str], *, wait: float = 300.0) -> i
             return 0
         time.sleep(0.1)
     err.write(f"summarizer: the resident process did not answer within {wait:.0f} s; "
-              f"its log is {log}.\n")
+              f"its log is {_log_path(target)}.\n")
     return 1
+
+
+def launch(minutes: int) -> bool:
+    """Start the resident process for this environment in the background and return at
+    once (BRIEFING_KEEP_WARM_MINUTES), unless one answers already. False when there can be
+    none here; never raises for that: the command it follows has done its work."""
+    try:
+        target = _target()
+        if isinstance(target, str):
+            return False
+        if target.path.exists() and _request(target.path, {"op": "ping"}):
+            return True
+        _spawn(target, minutes)
+    except OSError:  # a folder gone from under the shell, no process to be had
+        return False
+    return True
 
 
 def stop(out: IO[str]) -> int:

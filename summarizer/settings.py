@@ -50,11 +50,12 @@ __all__ = ["BriefingSettings", "InvalidValue", "SecretStr", "Setting", "Settings
            "settings_table"]
 
 ENV_FILE = ".env"
-Section = Literal["bot", "models", "cache", "debug"]
+Section = Literal["bot", "models", "cache", "cli", "debug"]
 SECTIONS: dict[Section, str] = {
     "bot": "Discord bot",
     "models": "Models (CLI and bot)",
     "cache": "Cache and fetching (CLI and bot)",
+    "cli": "Command line",
     "debug": "Debugging",
 }
 # Read by libraries, not by this model: listed in `.env.example` because `.env` is loaded into
@@ -176,6 +177,14 @@ def parse_whole_number(minimum: int | None) -> Callable[[object], int]:
         return number
 
     return parse
+
+
+def parse_minutes(value: object) -> int:
+    """Idle minutes of a resident process: 0 (none) to a day."""
+    minutes = parse_whole_number(0)(value)
+    if minutes > 1440:
+        raise InvalidValue("must be at most 1440 (a day).")
+    return minutes
 
 
 def parse_choice(choices: tuple[str, ...]) -> Rule:
@@ -334,6 +343,14 @@ class BriefingSettings:
         about="Allow fetching URLs on loopback and private addresses. Off by default "
               "(server-side request forgery protection); turn on only for local testing.")
 
+    # --- Command line ----------------------------------------------------------------------
+    keep_warm_minutes: int = setting(
+        "BRIEFING_KEEP_WARM_MINUTES", 0, section="cli", parse=parse_minutes,
+        about="The CLI: after a briefing command that ran on its own, start a resident process "
+              "in the background (as `summarizer warm --minutes N` does) so that the next "
+              "briefings answer in a fraction of a second; it stops after this many idle "
+              "minutes (1-1440). 0 never starts one.")
+
     # --- Debugging -------------------------------------------------------------------------
     debug: bool = setting(
         "BRIEFING_DEBUG", False, section="debug",
@@ -488,7 +505,7 @@ def env_example(settings_cls: type[BriefingSettings]) -> str:
 def settings_table(settings_cls: type[BriefingSettings]) -> str:
     """The README's table of settings, in Markdown."""
     rows = ["| variable | default | read by | meaning |", "|---|---|---|---|"]
-    readers = {"bot": "bot", "debug": "CLI"}
+    readers = {"bot": "bot", "cli": "CLI", "debug": "CLI"}
     for declared in settings_cls.model_fields.values():
         shown = "" if declared.required else _shown(declared.default)
         default = "(required)" if declared.required else f"`{shown}`" if shown else "(none)"

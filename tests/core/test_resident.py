@@ -22,7 +22,7 @@ from summarizer import resident
 from summarizer.article import Limits
 from summarizer.backends import Backends, BackendsPool
 from summarizer.config import ModelConfig
-from summarizer.settings import LIBRARY_VARIABLES, BriefingSettings
+from summarizer.settings import LIBRARY_VARIABLES, BriefingSettings, SettingsError
 
 pytestmark = pytest.mark.skipif(not resident.supported(), reason="needs Unix sockets")
 
@@ -382,3 +382,39 @@ def test_warm_then_briefings_answer_as_a_run_of_their_own(tmp_path: Path,
 def _without_timings(stderr: bytes) -> list[str]:
     """Standard error without progress lines, whose timings and model loads differ."""
     return [line for line in stderr.decode().splitlines() if not line.startswith("[")]
+
+
+def test_keep_warm_leaves_a_resident_process_for_the_next_briefings(tmp_path: Path,
+                                                                     runtime: Path) -> None:
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "BRIEFING_CACHE": "0",
+           "BRIEFING_KEEP_WARM_MINUTES": "1"}
+    story = tmp_path / "story.txt"
+    story.write_text('"The bridge reopens on Monday," the mayor, Ann Cole, said.\n',
+                     encoding="utf-8")
+    try:
+        first = _cli(["quotes", "story.txt"], env, tmp_path)
+        assert first.returncode == 0, first.stderr.decode()
+        assert b"[resident]" not in first.stderr  # it ran on its own, and left one starting
+        deadline = time.monotonic() + 180
+        while _served(env, tmp_path) < 0 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        second = _cli(["quotes", "story.txt"], env, tmp_path)
+        assert second.returncode == 0 and second.stdout == first.stdout
+        assert b"[resident] Answered" in second.stderr
+        assert _served(env, tmp_path) == 1
+    finally:
+        _cli(["warm", "--stop"], env, tmp_path)
+    # Without the setting, a briefing starts nothing.
+    alone = {**env, "BRIEFING_KEEP_WARM_MINUTES": "0"}
+    assert _cli(["quotes", "story.txt"], alone, tmp_path).returncode == 0
+    time.sleep(1)
+    assert not list((runtime / "article-briefing" / "run").glob("*.sock"))
+
+
+def test_keep_warm_takes_zero_to_a_day() -> None:
+    assert BriefingSettings.from_environ({}).keep_warm_minutes == 0
+    assert BriefingSettings.from_environ(
+        {"BRIEFING_KEEP_WARM_MINUTES": "30"}).keep_warm_minutes == 30
+    for wrong in ("-1", "1441", "soon"):
+        with pytest.raises(SettingsError):
+            BriefingSettings.from_environ({"BRIEFING_KEEP_WARM_MINUTES": wrong})
