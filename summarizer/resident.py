@@ -389,7 +389,7 @@ def launch(minutes: int) -> bool:
 
 def stop(out: IO[str]) -> int:
     """Stop every resident process of this user (any settings)."""
-    folder = _private_folder(create=False)
+    folder = _private_folder(create=False) if supported() else None
     stopped = 0
     for path in sorted(folder.glob("*.sock")) if folder is not None else []:
         if _request(path, {"op": "stop"}):
