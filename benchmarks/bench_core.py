@@ -65,7 +65,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import BBC, PROJECT, SHARED_DATA, TOPICS, bbc_pairs, machine
+from benchmarks.common import (
+    BBC,
+    PROJECT,
+    SHARED_DATA,
+    TOPICS,
+    bbc_pairs,
+    machine,
+    without_resident,
+)
 from summarizer.analysis import run_analyses
 from summarizer.api import Analyzer
 from summarizer.article import load_article, sample_article
@@ -358,14 +366,15 @@ def bench_cold(runs: int, base: Path | None, naive_runs: int) -> None:
         tiny.write_text("The council met on Monday.\n", encoding="utf-8")
         # Each tree named on PYTHONPATH and run from a folder of its own, so that neither
         # the current folder nor an editable install decides which code runs.
-        ours_env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+        # A cold run each time: never answered by a resident process (`summarizer warm`).
+        ours_env = without_resident({**os.environ, "PYTHONPATH": str(PROJECT)})
         commands: dict[str, tuple[list[str], dict[str, str] | None]] = {
             "pass": ([python, "-c", "pass"], None),
             "floor": ([*cli, str(tiny)], ours_env),
             "ours": (cli, ours_env),
         }
         if base is not None:
-            commands["base"] = (cli, {**os.environ, "PYTHONPATH": str(base)})
+            commands["base"] = (cli, without_resident({**os.environ, "PYTHONPATH": str(base)}))
         times: dict[str, list[Run]] = {name: [] for name in commands}
         for _ in range(runs):  # alternating, so load changes hit every command alike
             for name, (argv, env) in commands.items():
@@ -422,8 +431,10 @@ def bench_resident(runs: int, bbc: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="ab-", dir="/tmp") as runtime, \
             tempfile.TemporaryDirectory() as folder:
         os.chmod(runtime, 0o700)
-        served = {**os.environ, "PYTHONPATH": str(PROJECT), "XDG_RUNTIME_DIR": runtime}
-        alone = {**served, "XDG_RUNTIME_DIR": str(Path(runtime) / "absent")}
+        # No background start after the runs without one (the setting would start one).
+        served = {**os.environ, "PYTHONPATH": str(PROJECT), "XDG_RUNTIME_DIR": runtime,
+                  "BRIEFING_KEEP_WARM_MINUTES": "0"}
+        alone = without_resident(served)
         subprocess.run([python, "-m", "summarizer.cli", "warm", "--minutes", "30"],
                        env=served, cwd=folder, check=True, capture_output=True)
         times: dict[str, list[float]] = {"alone": [], "served": []}

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import PROJECT, machine
+from benchmarks.common import PROJECT, machine, without_resident
 
 LIMIT_CHARS = 199_000
 # Everyday words, so the texts pass the loader's English check.
@@ -111,7 +111,7 @@ def brief(path: Path | None) -> tuple[float, float, int, str]:
                "-q"]
     if path is not None:
         command.insert(2, str(path))
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    env = without_resident(dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1"))
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                env=env)

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import re
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT.parent / "shared" / "data"
 BBC = SHARED_DATA / "bbc-news-summary"
 TOPICS = ("business", "entertainment", "politics", "sport", "tech")
+
+
+def without_resident(env: Mapping[str, str]) -> dict[str, str]:
+    """`env` for a CLI process that must run on its own, as a cold run measures it: no
+    resident process (`summarizer warm`) can answer it (its run folder cannot exist), and
+    it starts none after it (BRIEFING_KEEP_WARM_MINUTES)."""
+    return {**env, "XDG_RUNTIME_DIR": os.devnull, "BRIEFING_KEEP_WARM_MINUTES": "0"}
 
 
 def machine() -> str:

@@ -337,7 +337,8 @@ def _served(env: dict[str, str], cwd: Path) -> int:
 
 def test_warm_then_briefings_answer_as_a_run_of_their_own(tmp_path: Path,
                                                           runtime: Path) -> None:
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "BRIEFING_CACHE": "0"}
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "BRIEFING_CACHE": "0",
+           "BRIEFING_KEEP_WARM_MINUTES": "0"}
     story = tmp_path / "story.txt"
     story.write_text(
         "The mayor of Springfield, Ann Cole, said on Monday that the bridge would reopen.\n\n"
