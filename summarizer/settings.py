@@ -180,7 +180,8 @@ def parse_whole_number(minimum: int | None) -> Callable[[object], int]:
 
 
 def parse_minutes(value: object) -> int:
-    """Idle minutes of a resident process: 0 (none) to a day."""
+    """Idle minutes of a resident process: 0 (none) to a day, the bound of `summarizer warm
+    --minutes` too."""
     minutes = parse_whole_number(0)(value)
     if minutes > 1440:
         raise InvalidValue("must be at most 1440 (a day).")

@@ -165,7 +165,6 @@ class Backends:
             _ = self.entities
 
 
-
 class BackendsPool:
     """Loaded `Backends` kept from one command to the next, for a process that runs many
     (the resident process of `summarizer.resident`): one per `ModelConfig`, the `size` most
@@ -188,6 +187,7 @@ class BackendsPool:
             while len(self._kept) > self.size:
                 del self._kept[next(iter(self._kept))]
             return backends
+
 
 # ---------------------------------------------------------------- the registry's factories
 # Each imports its module when called: a run loads only the backends it uses.
