@@ -1924,13 +1924,21 @@ def _role_of(name: Span) -> str | None:
     return None
 
 
+# Honorifics that only address a person (kings and queens are roles of their own).
+_FORMS_OF_ADDRESS = (FEMALE_HONORIFICS | MALE_HONORIFICS | {"dr", "dr."}) - {
+    "king", "queen", "prince"}
+
+
 def _role_text(span: Span) -> str | None:
     """A role from candidate tokens: trimmed of articles and punctuation; None unless it names a
     position (a title word or a common noun) and stays short."""
     tokens = list(span)
     while tokens and (tokens[0].tag_ in ("DT", "PRP$", "POS", "WDT") or tokens[0].is_punct):
         tokens.pop(0)
-    while tokens and (tokens[-1].is_punct or tokens[-1].tag_ in ("POS", "CC")):
+    # A form of address right before the name is not part of the role: "Police Commissioner
+    # Sir Ian Blair" is a commissioner, "Health Secretary Dr Reid" a secretary.
+    while tokens and (tokens[-1].is_punct or tokens[-1].tag_ in ("POS", "CC")
+                      or tokens[-1].lower_ in _FORMS_OF_ADDRESS):
         tokens.pop()
     if not tokens or len(tokens) > _MAX_ROLE_TOKENS:
         return None

@@ -96,6 +96,11 @@ def test_outlet_with_and_without_article_is_one_actor(pipeline: SpacyPipeline) -
                      "Yuri Borisov", "head of the space agency Roscosmos", id="the-x-of-y-name"),
         pytest.param("Anna Berg, the mayor of Oslo, opened the bridge on Monday.",
                      "Anna Berg", "mayor of Oslo", id="appositive"),
+        # A form of address between the title and the name is not part of the role.
+        pytest.param("Metropolitan Police Commissioner Sir Ian Blair said arrests were made.",
+                     "Ian Blair", "Metropolitan Police Commissioner", id="title-sir-name"),
+        pytest.param('Health Secretary Dr John Reid said it was "a good day".',
+                     "John Reid", "Health Secretary", id="title-dr-name"),
     ],
 )
 def test_roles(pipeline: SpacyPipeline, text: str, name: str, role: str) -> None:
