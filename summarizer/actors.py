@@ -1355,6 +1355,12 @@ _RULE_WORDS = frozenset(("rules", "regulations", "bill", "agreement", "pact", "a
 _COMMON_TAGS = frozenset(("NN", "NNS", "JJ", "JJR", "JJS"))
 
 
+def _is_plural_acronym(word: str) -> bool:
+    """ "MPs", "MEPs", "GPs": an acronym with a plural "s" ("UPS" and "AIDS" end in a
+    capital, and are names)."""
+    return len(word) >= 3 and word.endswith("s") and _is_acronym(word[:-1])
+
+
 def _is_demonym(word: str) -> bool:
     """A word for a nation's people, singular or plural ("Kenyan", "Britons")."""
     return word in DEMONYMS or (word.endswith("s") and word[:-1] in DEMONYMS)
@@ -1450,6 +1456,10 @@ def _is_not_an_actor(span: Span, text: str) -> bool:
     art and products (by spaCy's own label on the words, or a title such as "The Cat in
     the Hat" around the name)."""
     if HANDLE.search(text) or re.search(r"\sv(?:s)?\.?\s", f" {text} "):
+        return True
+    if _is_plural_acronym(text):
+        # "MPs said", "the MEPs": members of a body, a description like "officials" (a
+        # quote's speaker still shows it), not an actor the reader follows.
         return True
     words = [w.lower() for w in text.split()]
     if " ".join(words) in NON_ACTOR_NAMES or words[-1] in NON_ACTOR_NAMES:

@@ -108,6 +108,17 @@ def test_roles(pipeline: SpacyPipeline, text: str, name: str, role: str) -> None
     assert actors[name].role == role
 
 
+def test_members_of_a_body_named_by_a_plural_acronym_are_not_actors(
+        pipeline: SpacyPipeline) -> None:
+    text = ('Courts should be used as a last resort, MPs said. "The welfare of the child '
+            'comes first," the MPs said. Shares in UPS rose, and GPs were pleased.')
+    people = analyse_given(pipeline, text, {"MPs": "person", "UPS": "organization",
+                                            "GPs": "organization"})
+    assert [a.name for a in people.actors] == ["UPS"]
+    # What they said is still a quote, credited to them as written.
+    assert [q.speaker for q in people.quotes] == ["MPs", "the MPs"]
+
+
 def test_junk_entities_are_not_actors(pipeline: SpacyPipeline) -> None:
     article = article_from_text(
         "THE statement was short. Defense Minister Andrei Belousov came First in the vote on "
