@@ -56,6 +56,7 @@ from summarizer.entity_words import (
     PLATFORMS,
     PRIZE_EMBLEMS,
     PRIZE_METALS,
+    PRIZE_WORDS,
     PRODUCT_NOUNS,
     ROLE_OR_ORG_NOUNS,
     WORK_NOUNS,
@@ -1468,6 +1469,8 @@ def _is_not_an_actor(span: Span, text: str) -> bool:
         return True
     if len(words) == 2 and words[0] in PRIZE_METALS and words[1] in PRIZE_EMBLEMS:
         return True
+    if len(words) > 1 and words[-1] in PRIZE_WORDS:
+        return True  # "Academy Award", "Nobel Prize": what actors win
     after = span.doc[span.end] if span.end < len(span.doc) else None
     if after is not None and (after.lower_ in _MEETING_WORDS or (
             after.text[:1].isupper()

@@ -27,6 +27,8 @@ EXTRA_EVENT_WORDS: frozenset[str] = _words("""
     caucus caucuses summit referendum awards oscars prix oscar emmys grammys baftas
     indoors indoor games trials worlds
     """)
+# Last words of a prize's name: "Academy Award", "Nobel Prize", "Stirling Prize".
+PRIZE_WORDS: frozenset[str] = _words("award prize medal trophy")
 # A prize named by its metal and its emblem: "Golden Lion", "Silver Bear", "Golden Globe".
 PRIZE_METALS: frozenset[str] = _words("golden gold silver bronze crystal")
 PRIZE_EMBLEMS: frozenset[str] = _words("""

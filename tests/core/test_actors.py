@@ -119,6 +119,15 @@ def test_members_of_a_body_named_by_a_plural_acronym_are_not_actors(
     assert [q.speaker for q in people.quotes] == ["MPs", "the MPs"]
 
 
+def test_prizes_are_not_actors(pipeline: SpacyPipeline) -> None:
+    text = ("Brando's Academy Award was sold. Smith won the Nobel Prize, and the Fields Medal "
+            "went to Jones.")
+    people = analyse_given(pipeline, text, {"Brando's Academy Award": "organization",
+                                            "Nobel Prize": "organization", "Smith": "person",
+                                            "Fields Medal": "organization", "Jones": "person"})
+    assert sorted(a.name for a in people.actors) == ["Jones", "Smith"]
+
+
 def test_junk_entities_are_not_actors(pipeline: SpacyPipeline) -> None:
     article = article_from_text(
         "THE statement was short. Defense Minister Andrei Belousov came First in the vote on "
