@@ -33,8 +33,9 @@ __all__ = ["CACHE_FORMAT", "STALE_TEMP_SECONDS", "BriefingCache", "CacheStats"]
 # return or the stored form changes, so a briefing cached by an older version is analysed
 # afresh rather than served (2: entities, calibrated topics, news-aware summaries, credit
 # lines; 3: entries written by `summarizer.serialize`, every field of every type; 4: actors
-# marked minor, places settled by a gazetteer).
-CACHE_FORMAT = 4
+# marked minor, places settled by a gazetteer; 5: no form of address in a role, plural
+# acronyms and prizes not actors).
+CACHE_FORMAT = 5
 
 
 @dataclass(frozen=True)
