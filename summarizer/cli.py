@@ -98,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_warm_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from summarizer.resident import DEFAULT_MINUTES
+    from summarizer.settings import MAX_IDLE_MINUTES
 
     warm = commands.add_parser(
         "warm", help="keep the models loaded in a resident process for later commands",
@@ -108,7 +109,8 @@ def _add_warm_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
                     "request.")
     action = warm.add_mutually_exclusive_group()
     action.add_argument("--minutes", type=int, default=DEFAULT_MINUTES,
-                        help=f"idle minutes before it stops (1-1440, default {DEFAULT_MINUTES})")
+                        help=f"idle minutes before it stops (1-{MAX_IDLE_MINUTES}, default "
+                             f"{DEFAULT_MINUTES})")
     action.add_argument("--stop", action="store_true", help="stop every resident process")
     action.add_argument("--status", action="store_true",
                         help="say whether one serves the current settings")
@@ -244,13 +246,14 @@ def _settings(environ: Mapping[str, str] | None) -> BriefingSettings:
 
 def _warm(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from summarizer import resident
+    from summarizer.settings import MAX_IDLE_MINUTES
 
     if args.stop:
         return resident.stop(out)
     if args.status:
         return resident.status(out)
-    if not 1 <= args.minutes <= 1440:
-        raise UsageError("--minutes must be between 1 and 1440.")
+    if not 1 <= args.minutes <= MAX_IDLE_MINUTES:
+        raise UsageError(f"--minutes must be between 1 and {MAX_IDLE_MINUTES}.")
     return resident.start(args.minutes, out, err)
 
 

@@ -167,13 +167,10 @@ def ask(argv: Sequence[str], stdin: BinaryIO, stdout: IO[str], stderr: IO[str]) 
     folder = _private_folder(create=False)
     if folder is None or not _any_socket(folder):
         return Outcome(None)
-    try:
-        cwd = Path.cwd()
-        chosen, env_text = effective_environment(os.environ, cwd)
-        key = identity(chosen, env_text)
-    except (OSError, ValueError):  # a folder gone from under the shell, an outsized .env
+    target = _target(create=False)
+    if isinstance(target, str):
         return Outcome(None)
-    connection = _connect(socket_path(folder, key))
+    connection = _connect(target.path)
     if connection is None:
         return Outcome(None)
     data: bytes | None = None
@@ -183,8 +180,8 @@ def ask(argv: Sequence[str], stdin: BinaryIO, stdout: IO[str], stderr: IO[str]) 
             # itself. Read as the loader reads it, so the same input gets the same answer.
             if _reads_stdin(argv):
                 data = stdin.read(STDIN_READ)
-            header = {"op": "run", "key": key, "argv": list(argv), "cwd": str(cwd),
-                      "env": chosen, "env_file": env_text}
+            header = {"op": "run", "key": target.key, "argv": list(argv),
+                      "cwd": str(target.cwd), "env": target.chosen, "env_file": target.env_text}
             _send(connection, json.dumps(header).encode())
             _send(connection, data or b"")
             reply = json.loads(_receive(connection, MAX_REPLY))
@@ -287,30 +284,34 @@ class Target(NamedTuple):
     folder: Path
     key: str
     path: Path
+    cwd: Path
     chosen: dict[str, str]
     env_text: str
 
 
-def _target() -> Target | str:
-    """The resident process's place for this environment, or why there can be none."""
+def _target(create: bool) -> Target | str:
+    """The resident process's place for this environment (its run folder made when
+    `create`), or why there can be none."""
     if not supported():
         return ("a resident process needs Unix sockets, which this system lacks; every "
                 "command runs on its own")
-    folder = _private_folder(create=True)
+    folder = _private_folder(create)
     if folder is None:
         return (f"{run_folder()} must be a folder of this user's that others cannot open "
                 "(mode 0700); no resident process was started")
-    cwd = Path.cwd()
     try:
+        cwd = Path.cwd()
         chosen, env_text = effective_environment(os.environ, cwd)
-    except ValueError as error:
+    except OSError as error:  # the current folder gone from under the shell
+        return f"the current folder cannot be read ({error.strerror})"
+    except ValueError as error:  # an outsized .env
         return f"{error}; no resident process was started"
     key = identity(chosen, env_text)
     path = socket_path(folder, key)
     if len(os.fsencode(path)) > MAX_SOCKET_PATH:
         return (f"the socket's path, {path}, is too long for this system (at most "
                 f"{MAX_SOCKET_PATH} bytes); set XDG_RUNTIME_DIR to a shorter folder")
-    return Target(folder, key, path, chosen, env_text)
+    return Target(folder, key, path, cwd, chosen, env_text)
 
 
 def _spawn(target: Target, minutes: int) -> subprocess.Popen[bytes]:
@@ -339,7 +340,7 @@ def _log_path(target: Target) -> Path:
 def start(minutes: int, out: IO[str], err: IO[str], *, wait: float = 300.0) -> int:
     """Start the resident process for this environment (unless it runs already) and wait
     until it answers. Returns the CLI's exit code."""
-    target = _target()
+    target = _target(create=True)
     if isinstance(target, str):
         err.write(f"summarizer: {target}.\n")
         return 1
@@ -375,14 +376,14 @@ def launch(minutes: int) -> bool:
     """Start the resident process for this environment in the background and return at
     once (BRIEFING_KEEP_WARM_MINUTES), unless one answers already. False when there can be
     none here; never raises for that: the command it follows has done its work."""
+    target = _target(create=True)
+    if isinstance(target, str):
+        return False
+    if _request(target.path, {"op": "ping"}):
+        return True
     try:
-        target = _target()
-        if isinstance(target, str):
-            return False
-        if target.path.exists() and _request(target.path, {"op": "ping"}):
-            return True
         _spawn(target, minutes)
-    except OSError:  # a folder gone from under the shell, no process to be had
+    except OSError:  # no process to be had (a log that cannot be written, no fork)
         return False
     return True
 
@@ -400,13 +401,9 @@ def stop(out: IO[str]) -> int:
 
 def status(out: IO[str]) -> int:
     """Say whether a resident process serves this environment."""
-    folder = _private_folder(create=False)
-    if folder is not None and supported():
-        try:
-            chosen, env_text = effective_environment(os.environ, Path.cwd())
-        except ValueError:
-            chosen, env_text = {}, "\0"  # matches no process
-        answer = _request(socket_path(folder, identity(chosen, env_text)), {"op": "ping"})
+    target = _target(create=False)
+    if not isinstance(target, str):
+        answer = _request(target.path, {"op": "ping"})
         if answer:
             out.write(f"A resident process serves these settings (pid {answer.get('pid')}, "
                       f"{answer.get('served')} requests served, stops after "

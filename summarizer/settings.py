@@ -179,12 +179,16 @@ def parse_whole_number(minimum: int | None) -> Callable[[object], int]:
     return parse
 
 
+# The most idle minutes a resident process waits (a day): BRIEFING_KEEP_WARM_MINUTES and
+# `summarizer warm --minutes` alike.
+MAX_IDLE_MINUTES = 1440
+
+
 def parse_minutes(value: object) -> int:
-    """Idle minutes of a resident process: 0 (none) to a day, the bound of `summarizer warm
-    --minutes` too."""
+    """Idle minutes of a resident process: 0 (none) to MAX_IDLE_MINUTES."""
     minutes = parse_whole_number(0)(value)
-    if minutes > 1440:
-        raise InvalidValue("must be at most 1440 (a day).")
+    if minutes > MAX_IDLE_MINUTES:
+        raise InvalidValue(f"must be at most {MAX_IDLE_MINUTES} (a day).")
     return minutes
 
 
@@ -350,7 +354,7 @@ class BriefingSettings:
         about="The CLI: after a briefing command that ran on its own, start a resident process "
               "in the background (as `summarizer warm --minutes N` does) so that the next "
               "briefings answer in a fraction of a second; it stops after this many idle "
-              "minutes (1-1440). 0 never starts one.")
+              f"minutes (1-{MAX_IDLE_MINUTES}). 0 never starts one.")
 
     # --- Debugging -------------------------------------------------------------------------
     debug: bool = setting(

@@ -75,18 +75,24 @@ class Recorder:
         return self.code
 
 
+def _serving(server: resident.Server, folder: Path) -> tuple[threading.Thread, Path]:
+    """`server` serving in a thread of this process, once its socket is there."""
+    thread = threading.Thread(target=server.serve, args=(folder,), daemon=True)
+    thread.start()
+    socket_file = resident.socket_path(folder, server.key)
+    deadline = time.monotonic() + 10
+    while not socket_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return thread, socket_file
+
+
 @pytest.fixture
 def served(run_folder: Path) -> Iterator[tuple[resident.Server, Recorder]]:
     recorder = Recorder()
     # No memory limit: this test process's own size (models loaded by other tests) is not
     # what these tests are about.
     server = resident.Server(_key(), idle_seconds=30, run=recorder, max_bytes=1 << 50)
-    thread = threading.Thread(target=server.serve, args=(run_folder,), daemon=True)
-    thread.start()
-    socket_file = resident.socket_path(run_folder, server.key)
-    deadline = time.monotonic() + 10
-    while not socket_file.exists() and time.monotonic() < deadline:
-        time.sleep(0.01)
+    thread, socket_file = _serving(server, run_folder)
     yield server, recorder
     resident.stop(io.StringIO())
     thread.join(10)
@@ -272,12 +278,7 @@ def test_a_server_left_large_by_a_request_stops_after_answering_it(run_folder: P
     assert resident.resident_bytes() > 0
     server = resident.Server(_key(), idle_seconds=30, run=recorder,
                              max_bytes=resident.resident_bytes() // 2)
-    thread = threading.Thread(target=server.serve, args=(run_folder,), daemon=True)
-    thread.start()
-    socket_file = resident.socket_path(run_folder, server.key)
-    deadline = time.monotonic() + 10
-    while not socket_file.exists() and time.monotonic() < deadline:
-        time.sleep(0.01)
+    thread, socket_file = _serving(server, run_folder)
     out = io.StringIO()
     assert resident.ask(["brief"], io.BytesIO(), out, io.StringIO()).code == 0
     assert out.getvalue() == "briefed brief\n"  # the request is answered first
